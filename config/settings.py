@@ -27,6 +27,7 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+ADMIN_URL = env_str("ADMIN_URL", "admin/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

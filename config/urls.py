@@ -1,3 +1,15 @@
-from django.urls import path
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("", include("hdnd.core.urls")),
+    path("accounts/", include("hdnd.accounts.urls")),
+    path("directory/", include("hdnd.councils.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include("config.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path(f"{settings.ADMIN_URL}", admin.site.urls),
+]
