@@ -1,0 +1,37 @@
+"""Reading a user's roles. Every access_* function builds on these."""
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from hdnd.accounts.models import Role, RoleAssignment
+
+
+def active_roles(user: Any) -> QuerySet[RoleAssignment]:
+    """The user's role assignments in force today."""
+    if not getattr(user, "is_authenticated", False) or getattr(user, "pk", None) is None:
+        return RoleAssignment.objects.none()
+    today = timezone.localdate()
+    return RoleAssignment.objects.filter(user_id=user.pk, start_date__lte=today).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=today)
+    )
+
+
+def has_role(user: Any, *, council_id: int, roles: set[str] | None = None) -> bool:
+    assignments = active_roles(user).filter(council_id=council_id)
+    if roles is not None:
+        assignments = assignments.filter(role__in=roles)
+    return assignments.exists()
+
+
+def member_council_ids(user: Any) -> set[int]:
+    """Councils where the user holds any role: the ones whose non-public data they see."""
+    return set(active_roles(user).values_list("council_id", flat=True))
+
+
+def is_platform_admin(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_superuser", False))
+
+
+ADMIN_ROLES = {Role.SYSTEM_ADMIN}
