@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from hdnd.accounts.models import Role, User
 from hdnd.councils.models import Council
@@ -76,7 +77,7 @@ def login() -> Callable[[Client, User], Client]:
 
     def _login(client: Client, user: User) -> Client:
         client.force_login(user)
-        device = user.totpdevice_set.filter(confirmed=True).first()
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
         if device is not None:
             session = client.session
             session[DEVICE_ID_SESSION_KEY] = device.persistent_id

@@ -23,7 +23,7 @@ class RequireSecondFactorMiddleware:
         if (
             user.is_authenticated
             and not request.path.startswith(_OPEN_PREFIXES)
-            and not user.is_verified()  # type: ignore[union-attr]  # set by OTPMiddleware
+            and not user.is_verified()  # type: ignore[attr-defined]  # set by OTPMiddleware
             and needs_second_factor(user)
         ):
             if request.path.startswith("/api/"):

@@ -16,7 +16,7 @@ class User(AbstractUser):
         related_name="user",
     )
 
-    class Meta(AbstractUser.Meta):
+    class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
 

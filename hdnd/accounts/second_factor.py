@@ -13,7 +13,9 @@ def needs_second_factor(user: Any) -> bool:
         return True
     today = timezone.localdate()
     return (
-        RoleAssignment.objects.filter(user=user, role__in=SECOND_FACTOR_ROLES, start_date__lte=today)
+        RoleAssignment.objects.filter(
+            user=user, role__in=SECOND_FACTOR_ROLES, start_date__lte=today
+        )
         .exclude(end_date__lt=today)
         .exists()
     )

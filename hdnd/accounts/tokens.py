@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from hdnd.accounts.models import ApiScope, ApiToken, User
 from hdnd.core.audit import record_event
 from hdnd.core.errors import DomainError
+from hdnd.councils.models import Council
 
 TOKEN_PATTERN = re.compile(r"^hdnd_([A-Za-z0-9]{8})_([A-Za-z0-9_\-]{32,64})$")
 
@@ -28,7 +29,7 @@ def _hash(secret: str) -> str:
 def create_api_token(
     *,
     actor: User,
-    council: object,
+    council: Council,
     name: str,
     scopes: list[str],
     expires_at: datetime | None = None,

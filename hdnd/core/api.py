@@ -13,7 +13,6 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -27,7 +26,8 @@ class Pagination(PageNumberPagination):
     invalid_page_message = "invalid page"
 
     def get_paginated_response(self, data: Any) -> Response:
-        assert self.page is not None
+        if self.page is None:
+            raise RuntimeError("paginate_queryset must run first")
         return Response(
             {
                 "count": self.page.paginator.count,
@@ -83,7 +83,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
-    assert isinstance(exc, exceptions.APIException)
+    if not isinstance(exc, exceptions.APIException):
+        return response
     if isinstance(exc, exceptions.ValidationError):
         fields = _flatten(exc.detail)
         if not isinstance(fields, dict):
@@ -115,8 +116,7 @@ def _message_for(exc: exceptions.APIException) -> str:
         if isinstance(exc, exc_class):
             if isinstance(exc, exceptions.AuthenticationFailed | exceptions.PermissionDenied):
                 detail = str(exc.detail)
-                if detail and detail != str(exc_class.default_detail):
+                if detail and detail != str(getattr(exc_class, "default_detail", "")):
                     return detail
             return str(message)
     return str(exc.detail)
-

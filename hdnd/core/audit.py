@@ -1,9 +1,9 @@
 """Writing and verifying the audit trail (see models.AuditEvent)."""
 
 import hashlib
-from datetime import UTC
 import json
 from dataclasses import dataclass
+from datetime import UTC
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder

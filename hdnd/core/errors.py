@@ -13,8 +13,9 @@ class DomainError(Exception):
     code = "invalid"
     status = 400
 
-    def __init__(self, message: str | Promise, *, fields: dict[str, list[str]] | None = None,
-                 **extra: Any) -> None:
+    def __init__(
+        self, message: str | Promise, *, fields: dict[str, list[str]] | None = None, **extra: Any
+    ) -> None:
         super().__init__(str(message))
         self.message = str(message)
         self.fields = fields or {}

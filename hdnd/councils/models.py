@@ -52,13 +52,15 @@ class AdministrativeUnit(models.Model):
     )
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
-    successors = models.ManyToManyField(
-        "self",
-        verbose_name=_("successor units"),
-        through="UnitSuccession",
-        symmetrical=False,
-        related_name="predecessors",
-        blank=True,
+    successors: "models.ManyToManyField[AdministrativeUnit, UnitSuccession]" = (
+        models.ManyToManyField(
+            "self",
+            verbose_name=_("successor units"),
+            through="UnitSuccession",
+            symmetrical=False,
+            related_name="predecessors",
+            blank=True,
+        )
     )
     search_text = models.CharField(max_length=250, editable=False, default="")
 
@@ -385,9 +387,7 @@ class DelegateGroup(models.Model):
         verbose_name = _("delegate group")
         verbose_name_plural = _("delegate groups")
         ordering = ["council", "term", "name"]
-        constraints = [
-            models.UniqueConstraint(fields=["term", "name"], name="group_name_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["term", "name"], name="group_name_unique")]
 
     def __str__(self) -> str:
         return self.name

@@ -10,8 +10,13 @@ pytestmark = pytest.mark.django_db(transaction=False)
 def _record(n: int, city_staff, council) -> None:
     for i in range(n):
         with transaction.atomic():
-            record_event(actor=city_staff, action="test.event", council=council,
-                         summary=f"event {i}", changes={"n": [i, i + 1]})
+            record_event(
+                actor=city_staff,
+                action="test.event",
+                council=council,
+                summary=f"event {i}",
+                changes={"n": [i, i + 1]},
+            )
 
 
 def test_it_chains_events_and_verifies_clean(city_staff, city_council):
@@ -30,7 +35,7 @@ def test_it_refuses_to_write_outside_a_transaction(city_staff):
         record_event(actor=city_staff, action="test.event")
 
 
-def _tamper(sql: str, params: list) -> None:
+def _tamper(sql: str, params: list[str]) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # What a database superuser bent on hiding a change could do.

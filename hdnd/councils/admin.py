@@ -1,0 +1,188 @@
+"""The admin for reference data. Registry rules still hold: membership and term forms
+run the same checks as the services, and every save is audited."""
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+
+from hdnd.core.admin_audit import AuditedModelAdmin
+from hdnd.core.errors import DomainError
+from hdnd.councils import services
+from hdnd.councils.models import (
+    AdministrativeUnit,
+    Agency,
+    AgencyOfficial,
+    Committee,
+    CommitteeSeat,
+    Constituency,
+    Council,
+    DelegateGroup,
+    GroupMember,
+    Membership,
+    Person,
+    Term,
+    UnitSuccession,
+)
+
+
+def _as_validation_error(error: DomainError) -> ValidationError:
+    return ValidationError(error.message)
+
+
+class UnitSuccessionInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = UnitSuccession
+    fk_name = "predecessor"
+    autocomplete_fields = ["successor"]
+    extra = 0
+
+
+@admin.register(AdministrativeUnit)
+class AdministrativeUnitAdmin(AuditedModelAdmin):
+    list_display = ["code", "name", "kind", "level", "parent", "valid_until"]
+    list_filter = ["level", "kind"]
+    search_fields = ["code", "name", "search_text"]
+    autocomplete_fields = ["parent"]
+    inlines = [UnitSuccessionInline]
+    search_text_from = ("name",)
+
+    def council_of(self, obj: Any) -> Any:
+        return None
+
+
+@admin.register(Council)
+class CouncilAdmin(AuditedModelAdmin):
+    list_display = ["name", "level", "unit", "parent"]
+    list_filter = ["level"]
+    search_fields = ["name", "search_text", "unit__code"]
+    autocomplete_fields = ["unit", "parent"]
+    search_text_from = ("name",)
+
+    def council_of(self, obj: Any) -> Any:
+        return obj if obj.pk else None
+
+
+class TermForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Term
+        fields = "__all__"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("council") and data.get("start_date") and data.get("end_date"):
+            try:
+                services.check_term(
+                    council=data["council"],
+                    start_date=data["start_date"],
+                    end_date=data["end_date"],
+                    exclude_id=self.instance.pk,
+                )
+            except DomainError as error:
+                raise _as_validation_error(error) from error
+        return data
+
+
+@admin.register(Term)
+class TermAdmin(AuditedModelAdmin):
+    form = TermForm
+    list_display = ["name", "council", "start_date", "end_date"]
+    search_fields = ["name", "council__name"]
+    autocomplete_fields = ["council"]
+
+
+@admin.register(Person)
+class PersonAdmin(AuditedModelAdmin):
+    list_display = ["full_name", "gender", "birth_date"]
+    search_fields = ["full_name", "search_text"]
+    search_text_from = ("full_name",)
+
+    def council_of(self, obj: Any) -> Any:
+        return None
+
+
+@admin.register(Constituency)
+class ConstituencyAdmin(AuditedModelAdmin):
+    list_display = ["name", "council", "term", "seats"]
+    search_fields = ["name"]
+    autocomplete_fields = ["council", "term", "units"]
+
+
+class MembershipForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Membership
+        fields = "__all__"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        needed = ["person", "council", "term", "position", "start_date"]
+        if all(data.get(name) for name in needed):
+            try:
+                services.check_membership(
+                    person=data["person"],
+                    council=data["council"],
+                    term=data["term"],
+                    position=data["position"],
+                    start_date=data["start_date"],
+                    end_date=data.get("end_date"),
+                    constituency=data.get("constituency"),
+                    exclude_id=self.instance.pk,
+                )
+            except DomainError as error:
+                raise _as_validation_error(error) from error
+        return data
+
+
+@admin.register(Membership)
+class MembershipAdmin(AuditedModelAdmin):
+    form = MembershipForm
+    list_display = ["person", "council", "term", "position", "start_date", "end_date"]
+    list_filter = ["position", "is_full_time"]
+    search_fields = ["person__full_name", "person__search_text", "council__name"]
+    autocomplete_fields = ["person", "council", "term", "constituency"]
+    list_select_related = ["person", "council", "term"]
+
+
+class CommitteeSeatInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = CommitteeSeat
+    autocomplete_fields = ["membership"]
+    extra = 0
+
+
+@admin.register(Committee)
+class CommitteeAdmin(AuditedModelAdmin):
+    list_display = ["name", "council", "is_active"]
+    search_fields = ["name", "search_text", "council__name"]
+    autocomplete_fields = ["council"]
+    inlines = [CommitteeSeatInline]
+    search_text_from = ("name",)
+
+
+class GroupMemberInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = GroupMember
+    autocomplete_fields = ["membership"]
+    extra = 0
+
+
+@admin.register(DelegateGroup)
+class DelegateGroupAdmin(AuditedModelAdmin):
+    list_display = ["name", "council", "term"]
+    search_fields = ["name", "council__name"]
+    autocomplete_fields = ["council", "term", "constituency"]
+    inlines = [GroupMemberInline]
+
+
+class AgencyOfficialInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = AgencyOfficial
+    autocomplete_fields = ["person"]
+    extra = 0
+
+
+@admin.register(Agency)
+class AgencyAdmin(AuditedModelAdmin):
+    list_display = ["name", "kind", "council", "parent", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name", "short_name", "search_text", "code"]
+    autocomplete_fields = ["council", "parent"]
+    inlines = [AgencyOfficialInline]
+    search_text_from = ("name", "short_name")
