@@ -1,0 +1,180 @@
+"""Benchmarks of the platform foundation. Prints JSON; never part of `make test`.
+
+    make bench                                  # everything, SQLite and PostgreSQL
+    make bench BENCH_ARGS="--only search --db postgres"
+
+- load: migrate, then `load_units` and `load_demo` on an empty database: seconds and peak
+  memory (RSS) of each command, in its own process.
+- search: directory search over 100,000 people: p50/p95 latency of the query the
+  directory page runs (first page of 20 results and the total count).
+
+PostgreSQL comes from BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432);
+the benchmark creates and drops its own databases there.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_BASE = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
+
+CHILD = """
+import json, os, resource, sys, time
+import django
+django.setup()
+from django.core.management import call_command
+import io
+started = time.perf_counter()
+call_command(*sys.argv[1:], stdout=io.StringIO())
+seconds = time.perf_counter() - started
+print(json.dumps({"seconds": round(seconds, 2),
+                  "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}))
+"""
+
+
+def _env(database_url: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=database_url,
+        SECRET_KEY=env.get("SECRET_KEY", "bench-only"),
+        DJANGO_SETTINGS_MODULE="config.settings",
+        LOG_LEVEL="WARNING",
+    )
+    env.pop("REDIS_URL", None)
+    return env
+
+
+def _command(database_url: str, *args: str) -> dict[str, Any]:
+    result = subprocess.run(
+        [sys.executable, "-c", CHILD, *args],
+        cwd=ROOT,
+        env=_env(database_url),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return dict(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+def _psql(sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{PG_BASE}/postgres", autocommit=True) as connection:
+        connection.execute(sql)
+
+
+def _fresh_database(kind: str, name: str, workdir: Path) -> str:
+    if kind == "sqlite":
+        return f"sqlite:///{workdir / (name + '.sqlite3')}"
+    _psql(f"DROP DATABASE IF EXISTS {name}")
+    _psql(f"CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8'")
+    return f"{PG_BASE}/{name}"
+
+
+def bench_load(kind: str, workdir: Path) -> dict[str, Any]:
+    url = _fresh_database(kind, "hdnd_bench_load", workdir)
+    return {
+        "database": kind,
+        "migrate": _command(url, "migrate", "--noinput"),
+        "load_units": _command(url, "load_units"),
+        "load_demo": _command(url, "load_demo"),
+        "load_units_again": _command(url, "load_units"),
+        "load_demo_again": _command(url, "load_demo"),
+    }
+
+
+SEARCH_CHILD = """
+import json, random, statistics, sys, time
+import django
+django.setup()
+from django.core.management import call_command
+from django.db import connection
+import io
+from hdnd.councils.models import Person
+from hdnd.councils.search import filter_by_search
+from hdnd.lib.vietnamese import fold
+
+count = int(sys.argv[1])
+call_command("migrate", "--noinput", stdout=io.StringIO())
+family = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"]
+middle = ["Văn", "Thị", "Hữu", "Đức", "Minh", "Thanh", "Ngọc", "Quang", "Thu", "Hoài", "Xuân"]
+given = ["Anh", "Bình", "Châu", "Dũng", "Giang", "Hà", "Hòa", "Hùng", "Khoa", "Lan", "Linh", "Long",
+         "Mai", "Nam", "Nga", "Phong", "Phương", "Quân", "Sơn", "Tâm", "Thảo", "Thủy", "Trang",
+         "Tú", "Tuấn", "Vân", "Việt", "Yến", "Khánh", "Hiếu", "Nhung", "Oanh", "Toàn", "Thắng"]
+rng = random.Random(2026)
+started = time.perf_counter()
+batch = []
+for index in range(count):
+    name = f"{rng.choice(family)} {rng.choice(middle)} {rng.choice(given)} {rng.choice(given)}"
+    batch.append(Person(full_name=name, search_text=fold(name)))
+    if len(batch) == 5000:
+        Person.objects.bulk_create(batch)
+        batch = []
+Person.objects.bulk_create(batch)
+if connection.vendor == "postgresql":
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE councils_person")
+fill_seconds = time.perf_counter() - started
+queries = ["nguyen van hoa", "Trần Thị Thủy", "hoà", "le minh", "thao", "pham ngoc lan",
+           "dang", "bui xuan", "Hồ Hoài", "khanh", "vu duc phong", "ngo thu nga"]
+timings = []
+for round_ in range(25):
+    for query in queries:
+        t0 = time.perf_counter()
+        results = filter_by_search(Person.objects.all(), query).order_by("full_name", "id")
+        page = list(results[:20])
+        total = results.count()
+        timings.append((time.perf_counter() - t0) * 1000)
+timings.sort()
+def pct(p):
+    return round(timings[min(len(timings) - 1, int(len(timings) * p))], 2)
+print(json.dumps({"people": count, "fill_seconds": round(fill_seconds, 1), "queries": len(timings),
+                  "p50_ms": pct(0.50), "p95_ms": pct(0.95), "max_ms": round(timings[-1], 2)}))
+"""
+
+
+def bench_search(kind: str, workdir: Path, people: int) -> dict[str, Any]:
+    url = _fresh_database(kind, "hdnd_bench_search", workdir)
+    result = subprocess.run(
+        [sys.executable, "-c", SEARCH_CHILD, str(people)],
+        cwd=ROOT,
+        env=_env(url),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return {"database": kind, **json.loads(result.stdout.strip().splitlines()[-1])}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--only", choices=["load", "search"])
+    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--people", type=int, default=100_000)
+    args = parser.parse_args()
+    kinds = ["sqlite", "postgres"] if args.db == "both" else [args.db]
+    results: dict[str, Any] = {
+        "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "cpus": os.cpu_count(),
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        if args.only in (None, "load"):
+            results["load"] = [bench_load(kind, workdir) for kind in kinds]
+        if args.only in (None, "search"):
+            results["search"] = [bench_search(kind, workdir, args.people) for kind in kinds]
+    if "postgres" in kinds:
+        _psql("DROP DATABASE IF EXISTS hdnd_bench_load")
+        _psql("DROP DATABASE IF EXISTS hdnd_bench_search")
+    print(json.dumps(results, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
