@@ -74,3 +74,25 @@ def test_postgres_refuses_updates_to_audit_rows(city_staff, city_council):
 
     with pytest.raises(DatabaseError), transaction.atomic():
         AuditEvent.objects.update(summary="x")
+
+
+def test_verify_audit_command_passes_on_an_intact_chain(city_staff, city_council):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    _record(2, city_staff, city_council)
+    out = StringIO()
+    call_command("verify_audit", stdout=out)
+    assert "2" in out.getvalue()
+
+
+def test_verify_audit_command_fails_on_a_tampered_chain(city_staff, city_council):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    _record(2, city_staff, city_council)
+    _tamper("UPDATE core_auditevent SET action = %s WHERE seq = 1", ["khác"])
+    with pytest.raises(CommandError):
+        call_command("verify_audit", stdout=StringIO(), stderr=StringIO())

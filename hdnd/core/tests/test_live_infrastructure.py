@@ -1,0 +1,31 @@
+"""The channel layer and cache work on whatever backend the settings chose: Redis when
+REDIS_URL is set (production and CI), in-memory otherwise."""
+
+import uuid
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.core.cache import cache
+
+
+def test_the_channel_layer_delivers_a_message():
+    layer = get_channel_layer()
+    assert layer is not None
+    channel = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.send)(channel, {"type": "ping", "id": "1"})
+    assert async_to_sync(layer.receive)(channel) == {"type": "ping", "id": "1"}
+
+
+def test_the_cache_keeps_a_value():
+    key = f"test:{uuid.uuid4()}"
+    cache.set(key, "giá trị", 30)
+    assert cache.get(key) == "giá trị"
+
+
+def test_redis_is_used_when_configured():
+    if settings.REDIS_URL:
+        assert "Redis" in settings.CHANNEL_LAYERS["default"]["BACKEND"]
+        assert "redis" in settings.CACHES["default"]["BACKEND"]
+    else:
+        assert "InMemory" in settings.CHANNEL_LAYERS["default"]["BACKEND"]
