@@ -10,7 +10,6 @@ django_asgi_app = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
-from channels.sessions import SessionMiddlewareStack  # noqa: E402
 
 from config.routing import websocket_urlpatterns  # noqa: E402
 
@@ -18,7 +17,7 @@ application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
         "websocket": AllowedHostsOriginValidator(
-            SessionMiddlewareStack(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
+            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
         ),
     }
 )
