@@ -96,6 +96,7 @@ class PersonAdmin(AuditedModelAdmin):
     list_display = ["full_name", "gender", "birth_date"]
     search_fields = ["full_name", "search_text"]
     search_text_from = ("full_name",)
+    normalized_fields = ("occupation", "ethnicity")
 
     def council_of(self, obj: Any) -> Any:
         return None
