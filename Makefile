@@ -23,6 +23,7 @@ $(STAMP): requirements/base.txt requirements/dev.txt
 messages: $(STAMP)
 	$(DEV_ENV) $(MANAGE) compilemessages --ignore=.venv --verbosity 0
 
+run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: setup
 	$(DEV_ENV) $(MANAGE) migrate --noinput
 	$(DEV_ENV) $(MANAGE) load_units

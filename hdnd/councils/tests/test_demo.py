@@ -8,14 +8,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from hdnd.accounts.models import SECOND_FACTOR_ROLES, Role, RoleAssignment, User
 from hdnd.core.models import AuditEvent
-from hdnd.councils.demo import (
-    CITY_TERM_XVI,
-    DEMO_ACCOUNTS,
-    DEMO_PASSWORD,
-    PersonMaker,
-    demo_totp_key,
-    load_demo,
-)
+from hdnd.councils.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_totp_key
+from hdnd.councils.demo.data import CITY_TERM_XVI
+from hdnd.councils.demo.load import load_demo
+from hdnd.councils.demo.people import PersonMaker
 from hdnd.councils.management.commands.demo_logins import current_code
 from hdnd.councils.models import (
     Agency,

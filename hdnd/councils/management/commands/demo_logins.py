@@ -3,15 +3,14 @@
 from base64 import b32encode
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from hdnd.accounts.models import RoleAssignment, User
-from hdnd.councils.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
-
-SITE_URL = "http://127.0.0.1:8000"
+from hdnd.councils.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 
 
 def current_code(device: TOTPDevice) -> str:
@@ -57,7 +56,7 @@ class Command(BaseCommand):
                 _("Demo accounts only: the password is published; never use them in production.")
             )
         )
-        self.stdout.write(_("Open %(url)s") % {"url": SITE_URL})
+        self.stdout.write(_("Open %(url)s") % {"url": settings.SITE_URL})
 
     def _row(self, role_label: str, user: User) -> list[str]:
         assignment = (

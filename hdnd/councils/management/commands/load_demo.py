@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from hdnd.councils.demo import DemoUnitsMissing, load_demo
+from hdnd.councils.demo.load import DemoUnitsMissing, load_demo
 
 
 class Command(BaseCommand):
