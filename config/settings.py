@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_htmx",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -223,6 +224,18 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI and ReDoc are served from the drf-spectacular-sidecar package, never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "UnitLevelEnum": "hdnd.councils.models.UnitLevel",
+        "UnitKindEnum": "hdnd.councils.models.UnitKind",
+        "CouncilLevelEnum": "hdnd.councils.models.CouncilLevel",
+        "AgencyKindEnum": "hdnd.councils.models.AgencyKind",
+        "CommitteeRoleEnum": "hdnd.councils.models.CommitteeRole",
+        "RoleEnum": "hdnd.accounts.models.Role",
+    },
 }
 
 LOGGING = {

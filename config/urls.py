@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("hdnd.core.urls")),
     path("accounts/", include("hdnd.accounts.urls")),
     path("directory/", include("hdnd.councils.urls")),
+    path("", include("hdnd.accounts.urls_tokens")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

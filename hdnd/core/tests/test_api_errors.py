@@ -1,0 +1,148 @@
+"""Every API error has one JSON shape: {"error": {"code", "message", "fields"}}."""
+
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.test import Client
+from rest_framework import exceptions
+
+from hdnd.accounts.models import ApiScope
+from hdnd.accounts.tokens import create_api_token
+from hdnd.core.api import exception_handler
+from hdnd.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+
+pytestmark = pytest.mark.django_db
+
+
+def assert_shape(body: Any) -> dict[str, Any]:
+    assert set(body) == {"error"}
+    error = body["error"]
+    assert set(error) == {"code", "message", "fields"}
+    assert isinstance(error["code"], str)
+    assert error["code"]
+    assert isinstance(error["message"], str)
+    assert error["message"]
+    assert isinstance(error["fields"], dict)
+    return error
+
+
+# The handler, exception by exception
+
+
+@pytest.mark.parametrize(
+    ("exc", "status", "code"),
+    [
+        (DomainError("Không hợp lệ."), 400, "invalid"),
+        (NotFound("Không thấy."), 404, "not_found"),
+        (PermissionDenied("Không được phép."), 403, "permission_denied"),
+        (Conflict("Xung đột."), 409, "conflict"),
+        (Http404(), 404, "not_found"),
+        (DjangoPermissionDenied(), 403, "permission_denied"),
+        (DjangoValidationError("Sai."), 400, "invalid"),
+        (DjangoValidationError({"name": ["Bắt buộc."]}), 400, "invalid"),
+        (exceptions.NotAuthenticated(), 401, "not_authenticated"),
+        (exceptions.AuthenticationFailed(), 401, "authentication_failed"),
+        (exceptions.PermissionDenied(), 403, "permission_denied"),
+        (exceptions.NotFound(), 404, "not_found"),
+        (exceptions.MethodNotAllowed("DELETE"), 405, "method_not_allowed"),
+        (exceptions.ParseError(), 400, "parse_error"),
+        (exceptions.Throttled(wait=3), 429, "throttled"),
+        (exceptions.ValidationError({"page": ["Sai."]}), 400, "invalid"),
+        (exceptions.ValidationError(["Sai."]), 400, "invalid"),
+    ],
+)
+def test_the_handler_gives_every_exception_the_one_shape(
+    exc: Exception, status: int, code: str
+) -> None:
+    response = exception_handler(exc, {})
+    assert response is not None
+    assert response.status_code == status
+    assert assert_shape(response.data)["code"] == code
+
+
+def test_field_errors_are_lists_of_strings_by_field() -> None:
+    exc = exceptions.ValidationError({"council": ["Sai."], "nested": {"name": ["Thiếu."]}})
+    response = exception_handler(exc, {})
+    assert response is not None
+    assert response.data["error"]["fields"] == {
+        "council": ["Sai."],
+        "nested": {"name": ["Thiếu."]},
+    }
+    domain = exception_handler(DomainError("Sai.", fields={"name": ["Bắt buộc."]}), {})
+    assert domain is not None
+    assert domain.data["error"]["fields"] == {"name": ["Bắt buộc."]}
+
+
+def test_errors_that_are_not_the_callers_are_left_to_django() -> None:
+    assert exception_handler(RuntimeError("bug"), {}) is None
+
+
+# Through the endpoints
+
+
+@pytest.fixture
+def headers(city_council: Any, city_staff: Any) -> dict[str, str]:
+    _token, raw = create_api_token(
+        actor=city_staff, council=city_council, name="Thử", scopes=[ApiScope.DIRECTORY_READ]
+    )
+    return {"Authorization": f"Bearer {raw}", "Accept-Language": "en"}
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "status", "code"),
+    [
+        ("get", "/api/v1/units/?level=foo", 400, "invalid"),
+        ("get", "/api/v1/terms/?council=abc", 400, "invalid"),
+        ("get", "/api/v1/people/?page_size=0", 400, "invalid"),
+        ("get", "/api/v1/councils/?page=999", 404, "not_found"),
+        ("get", "/api/v1/units/nope/", 404, "not_found"),
+        ("get", "/api/v1/councils/abc/", 404, "not_found"),
+        ("get", "/api/v1/people/123456789/", 404, "not_found"),
+        ("post", "/api/v1/councils/", 405, "method_not_allowed"),
+        ("delete", "/api/v1/me/", 405, "method_not_allowed"),
+    ],
+)
+def test_endpoint_errors_have_the_one_shape(
+    client: Client, headers: dict[str, str], method: str, url: str, status: int, code: str
+) -> None:
+    response = getattr(client, method)(url, headers=headers)
+    assert response.status_code == status, response.content
+    assert response["Content-Type"] == "application/json"
+    assert assert_shape(response.json())["code"] == code
+
+
+@pytest.mark.parametrize(
+    ("headers", "status", "code"),
+    [
+        ({}, 401, "not_authenticated"),
+        ({"Authorization": "Bearer nonsense"}, 401, "authentication_failed"),
+        ({"Authorization": "Bearer hdnd_abcdefgh_" + "a" * 43}, 401, "authentication_failed"),
+    ],
+)
+def test_authentication_errors_have_the_one_shape(
+    client: Client, db: None, headers: dict[str, str], status: int, code: str
+) -> None:
+    response = client.get("/api/v1/councils/", headers=headers)
+    assert response.status_code == status
+    assert assert_shape(response.json())["code"] == code
+
+
+def test_a_missing_scope_has_the_one_shape(
+    client: Client, city_council: Any, city_staff: Any
+) -> None:
+    _token, raw = create_api_token(actor=city_staff, council=city_council, name="X", scopes=[])
+    response = client.get("/api/v1/people/", headers={"Authorization": f"Bearer {raw}"})
+    assert response.status_code == 403
+    assert assert_shape(response.json())["code"] == "missing_scope"
+
+
+def test_staff_who_skipped_the_second_factor_get_the_one_shape(
+    client: Client, city_staff: Any
+) -> None:
+    client.force_login(city_staff)  # password only, no code yet
+    response = client.get("/api/v1/councils/")
+    assert response.status_code == 403
+    assert assert_shape(response.json())["code"] == "second_factor_required"
