@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "hdnd.core.middleware_errors.DomainErrorMiddleware",
     # AxesMiddleware must be last: it turns lockouts raised below into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

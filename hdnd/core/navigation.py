@@ -14,16 +14,35 @@ class Module:
     label: str | Promise
     url_name: str
     needs_login: bool
+    # One line on the home page about what the module is for.
+    description: str | Promise = ""
 
     @property
     def url(self) -> str:
         return reverse(self.url_name)
 
+    def is_current(self, path: str) -> bool:
+        """Whether `path` is a page of this module (the home page only for itself)."""
+        url = self.url
+        return path == url if url == "/" else path.startswith(url)
+
 
 MODULES = [
     Module("home", _("Home"), "core:home", needs_login=True),
-    Module("directory", _("Council directory"), "councils:directory", needs_login=False),
-    Module("api", _("API"), "api-docs", needs_login=False),
+    Module(
+        "directory",
+        _("Council directory"),
+        "councils:directory",
+        needs_login=False,
+        description=_("Units, councils, delegates, committees, groups and agencies."),
+    ),
+    Module(
+        "api",
+        _("API"),
+        "api-docs",
+        needs_login=False,
+        description=_("The open API of the directory, for other systems."),
+    ),
 ]
 
 

@@ -1,6 +1,9 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from hdnd.core import views
 
 app_name = "core"
-# Placeholder until the UI shell lands.
-urlpatterns = [path("", TemplateView.as_view(template_name="base.html"), name="home")]
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("councils/<int:council_id>/audit/", views.council_audit, name="council_audit"),
+]

@@ -1,0 +1,156 @@
+"""The public council directory. Nothing here needs a sign-in; contact details of people
+appear only for those `can_view_person_contact` allows."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+
+from hdnd.core.errors import NotFound
+from hdnd.core.paging import page_of
+from hdnd.councils import queries
+from hdnd.councils.access import access_council, can_view_person_contact
+from hdnd.councils.filters import (
+    COMMUNE_KIND_CHOICES,
+    CommuneFilterForm,
+    DelegateFilterForm,
+    SearchForm,
+    cleaned,
+)
+from hdnd.councils.models import CouncilLevel, UnitLevel
+
+LIST_PAGE_SIZE = 50
+SEARCH_PAGE_SIZE = 20
+
+
+def directory(request: HttpRequest) -> HttpResponse:
+    context = {"provinces": queries.current_provinces()}
+    return render(request, "councils/directory.html", context)
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET)
+    values = cleaned(form)
+    query, kind = values["q"], values["kind"]
+    context = {"form": form, "query": query, "kind": kind, "searched": False}
+    if queries.is_searchable(query):
+        page = page_of(
+            request, queries.directory_search(query=query, kind=kind), per_page=SEARCH_PAGE_SIZE
+        )
+        page.object_list = queries.search_hits(page.object_list)
+        counts = queries.directory_search_counts(query=query)
+        context.update(
+            searched=True,
+            page=page,
+            total=sum(counts.values()),
+            kinds=[(value, label, counts[value]) for value, label in queries.SearchKind.CHOICES],
+        )
+    is_htmx = request.headers.get("HX-Request") == "true"
+    template = "councils/_search_results.html" if is_htmx else "councils/search.html"
+    response = render(request, template, context)
+    # The same URL answers with a fragment or a page: caches must keep them apart.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def unit(request: HttpRequest, code: str) -> HttpResponse:
+    current, *earlier = queries.units_with_code(code=code)
+    context = {"unit": current, "earlier_units": earlier}
+    if current.is_current and current.level == UnitLevel.PROVINCE:
+        kind = cleaned(CommuneFilterForm(request.GET))["kind"]
+        counts = queries.unit_child_kinds(unit=current)
+        children = queries.unit_children(unit=current, kind=kind)
+        context.update(
+            kind=kind,
+            kinds=[(value, label, counts.get(value, 0)) for value, label in COMMUNE_KIND_CHOICES],
+            child_total=sum(counts.values()),
+            page=page_of(request, children, per_page=LIST_PAGE_SIZE),
+        )
+    return render(request, "councils/unit.html", context)
+
+
+def unit_former(request: HttpRequest, code: str) -> HttpResponse:
+    current = queries.units_with_code(code=code)[0]
+    page = page_of(request, queries.former_units(unit=current), per_page=LIST_PAGE_SIZE)
+    return render(request, "councils/unit_former.html", {"unit": current, "page": page})
+
+
+def council(request: HttpRequest, council_id: int) -> HttpResponse:
+    found = access_council(user=request.user, council_id=council_id)
+    terms = queries.council_terms(council=found)
+    term = queries.current_term(terms)
+    context = {
+        "council": found,
+        "terms": terms,
+        "term": term,
+        "committees": queries.council_committees(council=found),
+        "agencies": queries.council_top_agencies(council=found),
+        "is_city": found.level == CouncilLevel.PROVINCE,
+        "commune_council_count": (
+            queries.commune_council_count(council=found)
+            if found.level == CouncilLevel.PROVINCE
+            else 0
+        ),
+    }
+    if term is not None:
+        context.update(
+            standing=queries.standing_members(council=found, term=term),
+            groups=queries.council_groups(council=found, term=term),
+            delegate_count=queries.council_delegate_count(council=found, term=term),
+        )
+    return render(request, "councils/council.html", context)
+
+
+def council_delegates(request: HttpRequest, council_id: int) -> HttpResponse:
+    found = access_council(user=request.user, council_id=council_id)
+    terms = queries.council_terms(council=found)
+    default_term = queries.current_term(terms)
+    if default_term is None:
+        raise NotFound(_("This council has no term of office yet."))
+    form = DelegateFilterForm(request.GET, council=found, terms=terms, default_term=default_term)
+    values = cleaned(form)
+    delegates = queries.council_delegates(
+        council=found,
+        term=form.chosen_term,
+        position=values["position"],
+        committee=values["committee"],
+        constituency_id=values["constituency"].pk if values["constituency"] else None,
+        status=values["status"],
+    )
+    context = {
+        "council": found,
+        "term": form.chosen_term,
+        "form": form,
+        "page": page_of(request, delegates, per_page=LIST_PAGE_SIZE),
+    }
+    return render(request, "councils/delegates.html", context)
+
+
+def person(request: HttpRequest, person_id: int) -> HttpResponse:
+    found = queries.person_profile(person_id=person_id)
+    context = {
+        "person": found,
+        "show_contact": can_view_person_contact(user=request.user, person=found),
+    }
+    return render(request, "councils/person.html", context)
+
+
+def committee(request: HttpRequest, committee_id: int) -> HttpResponse:
+    found = queries.committee_with_seats(committee_id=committee_id)
+    return render(request, "councils/committee.html", {"committee": found})
+
+
+def group(request: HttpRequest, group_id: int) -> HttpResponse:
+    found = queries.group_with_members(group_id=group_id)
+    return render(request, "councils/group.html", {"group": found})
+
+
+def council_agencies(request: HttpRequest, council_id: int) -> HttpResponse:
+    found = access_council(user=request.user, council_id=council_id)
+    context = {"council": found, "tree": queries.agency_tree(council=found)}
+    return render(request, "councils/agencies.html", context)
+
+
+def agency(request: HttpRequest, agency_id: int) -> HttpResponse:
+    found = queries.agency_with_officials(agency_id=agency_id)
+    return render(request, "councils/agency.html", {"agency": found})
