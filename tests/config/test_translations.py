@@ -1,0 +1,70 @@
+"""Every user-facing message has a Vietnamese translation (ADR 0005)."""
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+ROOT = Path(__file__).resolve().parents[2]
+CATALOG = ROOT / "locale" / "vi" / "LC_MESSAGES" / "django.po"
+_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
+
+
+def _entries(po_text: str) -> list[tuple[str, str, bool]]:
+    """(msgid, first msgstr, fuzzy) of each entry but the header."""
+    entries = []
+    for block in po_text.strip().split("\n\n"):
+        lines = [line for line in block.splitlines() if not line.startswith("#~")]
+        fuzzy = any(line.startswith("#,") and "fuzzy" in line for line in lines)
+        field, parts = None, {"msgid": [], "msgstr": []}
+        for line in lines:
+            if line.startswith("msgid "):
+                field = "msgid"
+            elif line.startswith(("msgstr ", "msgstr[0]")):
+                field = "msgstr"
+            elif line.startswith(("msgid_plural", "msgstr[")):
+                field = None
+            if field and (match := _STRING.search(line)):
+                parts[field].append(match.group(1))
+        msgid = "".join(parts["msgid"])
+        if msgid:
+            entries.append((msgid, "".join(parts["msgstr"]), fuzzy))
+    return entries
+
+
+def test_the_vietnamese_catalog_translates_every_message():
+    entries = _entries(CATALOG.read_text(encoding="utf-8"))
+    assert entries
+    missing = [msgid for msgid, msgstr, fuzzy in entries if not msgstr or fuzzy]
+    assert missing == []
+
+
+def test_the_catalog_keeps_every_placeholder():
+    placeholder = re.compile(r"%\(\w+\)[sd]|%[sd]")
+    wrong = [
+        msgid
+        for msgid, msgstr, _ in _entries(CATALOG.read_text(encoding="utf-8"))
+        if sorted(placeholder.findall(msgid)) != sorted(placeholder.findall(msgstr))
+    ]
+    assert wrong == []
+
+
+@pytest.mark.skipif(shutil.which("xgettext") is None, reason="GNU gettext is not installed")
+def test_no_message_in_the_code_is_missing_from_the_catalog(tmp_path, settings, monkeypatch):
+    # Extract into a copy of the catalog, from links to the sources, so that the real
+    # catalog is never rewritten by a test.
+    target = tmp_path / "locale" / "vi" / "LC_MESSAGES"
+    target.mkdir(parents=True)
+    shutil.copy(CATALOG, target / "django.po")
+    sources = tmp_path / "src"
+    sources.mkdir()
+    for name in ("hdnd", "templates", "config"):
+        (sources / name).symlink_to(ROOT / name)
+    settings.LOCALE_PATHS = [tmp_path / "locale"]
+    monkeypatch.chdir(sources)
+    call_command("makemessages", locale=["vi"], symlinks=True, no_obsolete=True, verbosity=0)
+    entries = _entries((target / "django.po").read_text(encoding="utf-8"))
+    missing = [msgid for msgid, msgstr, fuzzy in entries if not msgstr or fuzzy]
+    assert missing == []
