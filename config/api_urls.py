@@ -1,7 +1,12 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-# Each app's API lives in its own api.py and api_urls list; all share /api/v1/.
+from hdnd.core.api import unknown_path
+
+# Each app's API lives in its own api module (or package) and api_urls list; all share
+# /api/v1/.
 urlpatterns = [
     path("", include("hdnd.councils.api_urls")),
     path("", include("hdnd.accounts.api_urls")),
+    # Last: any other address answers a JSON 404 in the one error shape, not Django's page.
+    re_path(r"^.*$", unknown_path, name="api-unknown-path"),
 ]

@@ -13,7 +13,8 @@ from rest_framework.views import APIView
 from hdnd.accounts.api_auth import TokenUser
 from hdnd.accounts.models import ApiScope, Role
 from hdnd.accounts.roles import active_roles
-from hdnd.councils.api import CouncilRefSerializer, error_responses
+from hdnd.core.api import error_responses
+from hdnd.councils.api.common import CouncilRefSerializer
 
 
 class ApiTokenScheme(OpenApiAuthenticationExtension):

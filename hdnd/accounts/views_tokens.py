@@ -5,64 +5,25 @@ only its hash is stored, so it is never in a session, a message or a log.
 """
 
 import datetime as dt
-from typing import Any
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from hdnd.accounts.models import ApiScope, ApiToken, Role
-from hdnd.accounts.roles import has_role, is_platform_admin
+from hdnd.accounts.access import access_api_token, access_council_tokens
+from hdnd.accounts.models import ApiScope, ApiToken
+from hdnd.accounts.queries import council_api_token_rows
 from hdnd.accounts.tokens import create_api_token, revoke_api_token
 from hdnd.core.errors import DomainError, NotFound, PermissionDenied
-from hdnd.councils.access import access_council
-from hdnd.councils.models import Council
-
-
-def access_council_tokens(*, user: Any, council_id: int) -> Council:
-    """A council's API tokens: its system administrators, and platform administrators."""
-    council = access_council(user=user, council_id=council_id)
-    if is_platform_admin(user):
-        return council
-    if has_role(user, council_id=council.pk, roles={Role.SYSTEM_ADMIN}):
-        return council
-    raise PermissionDenied(
-        _("Only the system administrators of this council may manage its API tokens.")
-    )
-
-
-def council_api_tokens(*, council: Council) -> QuerySet[ApiToken]:
-    return (
-        ApiToken.objects.filter(council=council)
-        .select_related("created_by")
-        .order_by("-created_at", "id")
-    )
-
-
-def expires_end_of(token: ApiToken) -> dt.date | None:
-    """The day a token expires at the end of, when it was set that way (the form does)."""
-    if token.expires_at is None:
-        return None
-    local = timezone.localtime(token.expires_at)
-    if local.time() != dt.time.min:
-        return None
-    return local.date() - dt.timedelta(days=1)
-
-
-def token_status(token: ApiToken, *, now: dt.datetime) -> str:
-    if token.revoked_at is not None:
-        return "revoked"
-    if token.expires_at is not None and token.expires_at <= now:
-        return "expired"
-    return "active"
 
 
 class ApiTokenForm(forms.Form):
@@ -100,9 +61,11 @@ class ApiTokenForm(forms.Form):
         return timezone.make_aware(next_day)
 
 
-def _council_or_refuse(request: HttpRequest, council_id: int) -> Council:
+@contextmanager
+def _refusals_as_error_pages() -> Iterator[None]:
+    """What access.py refuses, as Django's 404 and 403 pages."""
     try:
-        return access_council_tokens(user=request.user, council_id=council_id)
+        yield
     except NotFound as exc:
         raise Http404(exc.message) from exc
     except PermissionDenied as exc:
@@ -112,7 +75,8 @@ def _council_or_refuse(request: HttpRequest, council_id: int) -> Council:
 @login_required
 @require_http_methods(["GET", "POST"])
 def token_list(request: HttpRequest, council_id: int) -> HttpResponse:
-    council = _council_or_refuse(request, council_id)
+    with _refusals_as_error_pages():
+        council = access_council_tokens(user=request.user, council_id=council_id)
     form = ApiTokenForm(request.POST if request.method == "POST" else None)
     created: ApiToken | None = None
     secret = ""
@@ -129,19 +93,10 @@ def token_list(request: HttpRequest, council_id: int) -> HttpResponse:
             form.add_error(None, exc.message)
         else:
             form = ApiTokenForm()
-    now = timezone.now()
-    rows = [
-        {
-            "token": token,
-            "status": token_status(token, now=now),
-            "expires_end_of": expires_end_of(token),
-        }
-        for token in council_api_tokens(council=council)
-    ]
     context = {
         "council": council,
         "form": form,
-        "rows": rows,
+        "rows": council_api_token_rows(council=council, now=timezone.now()),
         "created": created,
         "created_secret": secret,
     }
@@ -155,8 +110,8 @@ def token_list(request: HttpRequest, council_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def token_revoke(request: HttpRequest, council_id: int, token_id: int) -> HttpResponse:
-    council = _council_or_refuse(request, council_id)
-    token = get_object_or_404(ApiToken, pk=token_id, council=council)
+    with _refusals_as_error_pages():
+        token = access_api_token(user=request.user, council_id=council_id, token_id=token_id)
     revoke_api_token(actor=request.user, token=token)  # type: ignore[arg-type]  # a User
     messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
-    return redirect("tokens:list", council_id=council.pk)
+    return redirect("tokens:list", council_id=token.council_id)

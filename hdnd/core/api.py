@@ -1,4 +1,4 @@
-"""What every API shares: one JSON error shape and pagination.
+"""What every API shares: one JSON error shape, its schema, and pagination.
 
 Errors always look like
     {"error": {"code": "...", "message": "...", "fields": {"name": ["..."]}}}
@@ -9,9 +9,11 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
-from rest_framework import exceptions
+from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from rest_framework import exceptions, serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -56,6 +58,53 @@ class Pagination(PageNumberPagination):
 
 def error_body(code: str, message: str, fields: dict[str, Any] | None = None) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "fields": fields or {}}}
+
+
+# The error shape, for the schema.
+
+ErrorSerializer = inline_serializer(
+    name="Error",
+    fields={
+        "error": inline_serializer(
+            name="ErrorDetail",
+            fields={
+                "code": serializers.CharField(help_text="A stable, machine-readable code."),
+                "message": serializers.CharField(
+                    help_text="A message for people, in the request's language."
+                ),
+                "fields": serializers.DictField(
+                    child=serializers.ListField(child=serializers.CharField()),
+                    help_text="What is wrong with each parameter or field, if anything.",
+                ),
+            },
+        )
+    },
+)
+
+
+_ERROR_DESCRIPTIONS = {
+    400: "A parameter is not valid.",
+    401: "No valid session or API token.",
+    403: "The caller may not do this (for a token: a scope is missing).",
+    404: "Nothing was found.",
+}
+
+
+def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
+    """The error responses of an operation, for `extend_schema(responses=...)`."""
+    return {
+        status: OpenApiResponse(ErrorSerializer, description=_ERROR_DESCRIPTIONS[status])
+        for status in statuses
+    }
+
+
+# A plain Django view, so the schema generator (which reads only DRF views) leaves it out,
+# and authentication cannot turn "no such address" into a 401.
+@csrf_exempt  # It changes nothing, so there is nothing to forge.
+def unknown_path(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+    """Any address under the API that no endpoint answers, whatever the method."""
+    message = _("There is no API endpoint at this address.")
+    return JsonResponse(error_body("not_found", message), status=404)
 
 
 def _flatten(detail: Any) -> Any:

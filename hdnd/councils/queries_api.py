@@ -1,4 +1,4 @@
-"""Reads behind the directory API (hdnd/councils/api.py).
+"""Reads behind the directory API (hdnd/councils/api/).
 
 Everything here is the public directory: no contact details of people, no accounts.
 Each list query fetches what its serializer shows with `select_related` and

@@ -9,21 +9,15 @@ from typing import Any
 import pytest
 import yaml
 from django.test import Client
-from django.urls import include, path
 
-import config.urls
+from hdnd.accounts.access import access_api_token, access_council_tokens
 from hdnd.accounts.models import ApiScope, ApiToken, Role
 from hdnd.accounts.tokens import create_api_token, revoke_api_token
+from hdnd.core.errors import NotFound, PermissionDenied
 from hdnd.core.models import AuditEvent
 from hdnd.testing import factories
 
-# This module is also the URLconf of its tests: the site's, plus the token page until
-# config/urls.py includes it.
-urlpatterns = list(config.urls.urlpatterns)
-if not any(getattr(pattern, "namespace", None) == "tokens" for pattern in urlpatterns):
-    urlpatterns.append(path("", include("hdnd.accounts.urls_tokens")))
-
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+pytestmark = pytest.mark.django_db
 
 NOW = dt.datetime(2026, 11, 20, 3, 0, tzinfo=dt.UTC)  # 10:00 in Hanoi
 
@@ -344,6 +338,71 @@ def test_people_without_the_admin_role_may_not_manage_tokens(
     assert ApiToken.objects.count() == 1
     token.refresh_from_db()
     assert token.revoked_at is None
+
+
+@pytest.mark.parametrize("council_name", ["commune_a", "city_council"])
+def test_an_officer_of_another_commune_is_refused_the_token_page(
+    client: Client,
+    login: Callable[[Client, Any], Client],
+    outsider: Any,
+    system_admin: Any,
+    request: pytest.FixtureRequest,
+    council_name: str,
+) -> None:
+    council = request.getfixturevalue(council_name)
+    token, _raw = make_token(council, system_admin)
+    signed_in = login(client, outsider)
+    page = signed_in.get(tokens_url(council))
+    assert page.status_code == 403
+    assert token.prefix not in page.content.decode()
+    create = {"name": "X", "scopes": ["directory:read"]}
+    assert signed_in.post(tokens_url(council), create).status_code == 403
+    assert signed_in.post(f"{tokens_url(council)}{token.pk}/revoke/").status_code == 403
+    assert ApiToken.objects.count() == 1
+    token.refresh_from_db()
+    assert token.revoked_at is None
+
+
+@pytest.mark.parametrize("council_name", ["commune_a", "city_council"])
+def test_access_refuses_an_officer_of_another_commune_the_tokens(
+    outsider: Any,
+    system_admin: Any,
+    request: pytest.FixtureRequest,
+    council_name: str,
+) -> None:
+    council = request.getfixturevalue(council_name)
+    token, _raw = make_token(council, system_admin)
+    with pytest.raises(PermissionDenied):
+        access_council_tokens(user=outsider, council_id=council.pk)
+    with pytest.raises(PermissionDenied):
+        access_api_token(user=outsider, council_id=council.pk, token_id=token.pk)
+
+
+def test_the_administrator_of_another_commune_manages_only_its_own_tokens(
+    client: Client,
+    login: Callable[[Client, Any], Client],
+    city_council: Any,
+    commune_a: Any,
+    commune_b: Any,
+) -> None:
+    assignment = factories.RoleAssignmentFactory(council=commune_b, role=Role.SYSTEM_ADMIN)
+    factories.add_totp_device(assignment.user)
+    signed_in = login(client, assignment.user)
+    assert signed_in.get(tokens_url(commune_b)).status_code == 200
+    assert signed_in.get(tokens_url(commune_a)).status_code == 403
+    assert signed_in.get(tokens_url(city_council)).status_code == 403
+
+
+def test_access_finds_a_token_only_under_its_own_council(
+    superuser: Any, city_council: Any, commune_a: Any
+) -> None:
+    token, _raw = make_token(commune_a, superuser)
+    found = access_api_token(user=superuser, council_id=commune_a.pk, token_id=token.pk)
+    assert found == token
+    with pytest.raises(NotFound):
+        access_api_token(user=superuser, council_id=city_council.pk, token_id=token.pk)
+    with pytest.raises(NotFound):
+        access_council_tokens(user=superuser, council_id=999999)
 
 
 def test_a_system_administrator_of_the_city_does_not_manage_a_communes_tokens(

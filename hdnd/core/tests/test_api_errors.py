@@ -1,17 +1,20 @@
 """Every API error has one JSON shape: {"error": {"code", "message", "fields"}}."""
 
+import re
 from typing import Any
 
 import pytest
+import yaml
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.test import Client
+from django.urls import resolve
 from rest_framework import exceptions
 
 from hdnd.accounts.models import ApiScope
 from hdnd.accounts.tokens import create_api_token
-from hdnd.core.api import exception_handler
+from hdnd.core.api import exception_handler, unknown_path
 from hdnd.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 
 pytestmark = pytest.mark.django_db
@@ -146,3 +149,46 @@ def test_staff_who_skipped_the_second_factor_get_the_one_shape(
     response = client.get("/api/v1/councils/")
     assert response.status_code == 403
     assert assert_shape(response.json())["code"] == "second_factor_required"
+
+
+# Addresses that no endpoint answers
+
+
+UNKNOWN_PATHS = [
+    "/api/v1/",
+    "/api/v1/nope/",
+    "/api/v1/councils/1/nope/",
+    "/api/v1/people/1/memberships/",
+    "/api/v1/no/trailing/slash",
+]
+
+
+@pytest.mark.parametrize("method", ["get", "post", "put", "patch", "delete", "options"])
+@pytest.mark.parametrize("url", UNKNOWN_PATHS)
+def test_an_unknown_api_address_is_a_json_404_for_every_method(
+    client: Client, headers: dict[str, str], method: str, url: str
+) -> None:
+    response = getattr(client, method)(url, headers=headers)
+    assert response.status_code == 404, response.content
+    assert response["Content-Type"] == "application/json"
+    error = assert_shape(response.json())
+    assert error["code"] == "not_found"
+    assert error["message"] == "There is no API endpoint at this address."
+    assert error["fields"] == {}
+
+
+@pytest.mark.parametrize("method", ["get", "post", "delete"])
+def test_an_unknown_api_address_is_a_404_even_without_credentials(db: None, method: str) -> None:
+    # A strict client: a form post without a CSRF token must not become Django's 403 page.
+    strict = Client(enforce_csrf_checks=True)
+    response = getattr(strict, method)("/api/v1/nope/", headers={"Accept-Language": "en"})
+    assert response.status_code == 404
+    assert assert_shape(response.json())["code"] == "not_found"
+
+
+def test_the_catch_all_is_left_out_of_the_schema(client: Client) -> None:
+    schema = yaml.safe_load(client.get("/api/schema/").content)
+    assert schema["paths"]
+    for path in schema["paths"]:
+        concrete = re.sub(r"\{\w+\}", "1", path)
+        assert resolve(concrete).func is not unknown_path, path
