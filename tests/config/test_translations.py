@@ -68,3 +68,17 @@ def test_no_message_in_the_code_is_missing_from_the_catalog(tmp_path, settings, 
     entries = _entries((target / "django.po").read_text(encoding="utf-8"))
     missing = [msgid for msgid, msgstr, fuzzy in entries if not msgstr or fuzzy]
     assert missing == []
+
+
+@pytest.mark.django_db
+@pytest.mark.smoke
+def test_pages_are_vietnamese_by_default_and_english_on_request(client):
+    page = client.get("/accounts/login/")
+    assert 'lang="vi"' in page.text
+    assert "Đăng nhập" in page.text
+
+    client.cookies["django_language"] = "en"
+    page = client.get("/accounts/login/")
+    assert 'lang="en"' in page.text
+    assert "Sign in" in page.text
+    assert "Đăng nhập" not in page.text
