@@ -18,7 +18,8 @@ def _entries(po_text: str) -> list[tuple[str, str, bool]]:
     for block in po_text.strip().split("\n\n"):
         lines = [line for line in block.splitlines() if not line.startswith("#~")]
         fuzzy = any(line.startswith("#,") and "fuzzy" in line for line in lines)
-        field, parts = None, {"msgid": [], "msgstr": []}
+        field: str | None = None
+        parts: dict[str, list[str]] = {"msgid": [], "msgstr": []}
         for line in lines:
             if line.startswith("msgid "):
                 field = "msgid"

@@ -17,7 +17,8 @@ from hdnd.core.errors import NotFound, PermissionDenied
 from hdnd.core.models import AuditEvent
 from hdnd.testing import factories
 
-pytestmark = pytest.mark.django_db
+# Messages are asserted in English, the language of the msgids.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 NOW = dt.datetime(2026, 11, 20, 3, 0, tzinfo=dt.UTC)  # 10:00 in Hanoi
 

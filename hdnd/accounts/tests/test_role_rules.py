@@ -8,6 +8,9 @@ from hdnd.core.errors import DomainError
 from hdnd.core.models import AuditEvent
 from hdnd.testing import factories
 
+# Messages are asserted in English, the language of the msgids.
+pytestmark = pytest.mark.usefixtures("in_english")
+
 START = dt.date(2026, 3, 15)
 
 
