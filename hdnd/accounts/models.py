@@ -20,6 +20,12 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
+    def get_full_name(self) -> str:
+        """The name in Vietnamese order: family name first (Phan Thanh Phương)."""
+        if self.person_id is not None and self.person is not None:
+            return self.person.full_name
+        return f"{self.last_name} {self.first_name}".strip()
+
 
 class Role(models.TextChoices):
     OFFICE_STAFF = "office_staff", _("Council office staff")

@@ -1,7 +1,10 @@
 import re
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 from hdnd.core.request_context import new_request_id, set_request_id
 
@@ -21,3 +24,22 @@ class RequestIdMiddleware:
         response = self.get_response(request)
         response["X-Request-Id"] = request_id
         return response
+
+
+class LanguageMiddleware(LocaleMiddleware):
+    """Vietnamese unless the user chose English with the language switcher.
+
+    Pages ignore the browser's Accept-Language: many offices run English-language Windows,
+    and the platform's working language is Vietnamese. The API honours Accept-Language, the
+    way other systems ask for a language.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        if request.path.startswith("/api/"):
+            super().process_request(request)
+            return
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        available = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in available else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

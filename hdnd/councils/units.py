@@ -35,6 +35,8 @@ HANOI_CODE = "01"
 LEGACY_DISTRICTS_FILE = Path(__file__).resolve().parent / "data" / "legacy_hanoi_districts.csv"
 BATCH_SIZE = 500
 COUNCIL_NAME_PREFIX = "Hội đồng nhân dân "
+# The kind words that open unit names; in a council's name they are written in lower case.
+UNIT_NAME_PREFIXES = ("Thành phố", "Tỉnh", "Phường", "Xã", "Đặc khu")
 
 # The package's division types (its enum values) → our kind and level.
 DIVISION_TYPES: dict[str, tuple[UnitKind, UnitLevel]] = {
@@ -372,8 +374,20 @@ def _sync_successions(
 # Councils
 
 
+def council_name(unit: AdministrativeUnit) -> str:
+    """The council's official name: "Hội đồng nhân dân tỉnh Cao Bằng",
+    "Hội đồng nhân dân thành phố Hà Nội", "Hội đồng nhân dân phường Hoàn Kiếm"."""
+    name = unit.name
+    for prefix in UNIT_NAME_PREFIXES:
+        if name.startswith(prefix + " "):
+            return COUNCIL_NAME_PREFIX + prefix.lower() + name[len(prefix) :]
+    if unit.kind == UnitKind.PROVINCE:
+        return COUNCIL_NAME_PREFIX + "tỉnh " + name
+    return COUNCIL_NAME_PREFIX + name
+
+
 def _council_values(unit: AdministrativeUnit, level: str, parent_id: int | None) -> Values:
-    name = COUNCIL_NAME_PREFIX + unit.name
+    name = council_name(unit)
     return {
         "unit_id": unit.pk,
         "level": level,

@@ -83,3 +83,9 @@ def test_pages_are_vietnamese_by_default_and_english_on_request(client):
     assert 'lang="en"' in page.text
     assert "Sign in" in page.text
     assert "Đăng nhập" not in page.text
+
+
+@pytest.mark.django_db
+def test_the_browsers_language_does_not_switch_the_interface(client):
+    page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert 'lang="vi"' in page.text

@@ -38,3 +38,13 @@ def test_it_refuses_a_weak_password(db):
             actor=actor, person=factories.PersonFactory(), username="moi", password="short"
         )
     assert "too short" in caught.value.message
+
+
+def test_a_users_name_reads_family_name_first(db):
+    from hdnd.testing import factories
+
+    user = factories.UserFactory(first_name="Phương", last_name="Phan Thanh")
+    assert user.get_full_name() == "Phan Thanh Phương"
+    person = factories.PersonFactory(full_name="Nguyễn Thị Hòa")
+    user.person = person
+    assert user.get_full_name() == "Nguyễn Thị Hòa"

@@ -72,7 +72,7 @@ def test_every_current_unit_has_a_council_under_its_province_council():
     assert Council.objects.filter(level=CouncilLevel.PROVINCE).count() == 34
     assert Council.objects.filter(level=CouncilLevel.COMMUNE).count() == 3321
     council = Council.objects.select_related("parent__unit").get(unit__code="00070")
-    assert council.name == "Hội đồng nhân dân Phường Hoàn Kiếm"
+    assert council.name == "Hội đồng nhân dân phường Hoàn Kiếm"
     assert council.search_text == "hoi dong nhan dan phuong hoan kiem"
     assert council.parent is not None
     assert council.parent.unit.code == "01"
@@ -111,7 +111,7 @@ def test_a_changed_name_is_reported_and_restored():
     assert "00070" in output
     assert "00073" in output
     assert AdministrativeUnit.objects.get(code="00070").name == "Phường Hoàn Kiếm"
-    assert Council.objects.get(unit__code="00073").name == "Hội đồng nhân dân Phường Cửa Nam"
+    assert Council.objects.get(unit__code="00073").name == "Hội đồng nhân dân phường Cửa Nam"
     latest = AuditEvent.objects.order_by("-seq").first()
     assert latest is not None
     assert latest.changes == {"added": 0, "updated": 2}
@@ -186,3 +186,20 @@ def test_a_bad_row_of_the_districts_file_is_reported_and_the_others_kept(tmp_pat
     assert [d.code for d in districts] == ["001"]
     assert len(problems) == 2
     assert "districts.csv" in problems[0]
+
+
+@pytest.mark.parametrize(
+    ("unit_name", "kind", "expected"),
+    [
+        ("Cao Bằng", "tinh", "Hội đồng nhân dân tỉnh Cao Bằng"),
+        ("Thành phố Hà Nội", "thanh_pho_trung_uong", "Hội đồng nhân dân thành phố Hà Nội"),
+        ("Phường Hoàn Kiếm", "phuong", "Hội đồng nhân dân phường Hoàn Kiếm"),
+        ("Xã Sóc Sơn", "xa", "Hội đồng nhân dân xã Sóc Sơn"),
+        ("Đặc khu Phú Quốc", "dac_khu", "Hội đồng nhân dân đặc khu Phú Quốc"),
+    ],
+)
+def test_councils_carry_their_official_names(unit_name, kind, expected):
+    from hdnd.councils.models import AdministrativeUnit
+    from hdnd.councils.units import council_name
+
+    assert council_name(AdministrativeUnit(name=unit_name, kind=kind)) == expected
