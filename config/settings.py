@@ -106,6 +106,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     # UTF8 from template0 whatever the server's default locale (see DESIGN.md).
     DATABASES["default"]["TEST"] = {"TEMPLATE": "template0", "CHARSET": "UTF8"}
+    # JIT compilation costs more than it saves on the short queries of pages (ADR 0003).
+    DATABASES["default"]["OPTIONS"] = {"options": env_str("DATABASE_OPTIONS", "-c jit=off")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -176,6 +178,7 @@ if env_bool("BEHIND_TLS_PROXY", False):
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True

@@ -15,13 +15,22 @@ from hdnd.lib.vietnamese import fold, normalize
 PERSONAL_FIELDS = frozenset({"email", "phone", "birth_date", "password"})
 
 
+def _plain(value: Any) -> Any:
+    """A value the audit trail can store: records become their ids."""
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, models.QuerySet | list | tuple):
+        return [_plain(item) for item in value]
+    return value
+
+
 def _changes(form: ModelForm) -> dict[str, list[Any]]:  # type: ignore[type-arg]
     changes: dict[str, list[Any]] = {}
     for name in form.changed_data:
         if name in PERSONAL_FIELDS:
             changes[name] = ["…", "…"]
         else:
-            changes[name] = [form.initial.get(name), form.cleaned_data.get(name)]
+            changes[name] = [_plain(form.initial.get(name)), _plain(form.cleaned_data.get(name))]
     return changes
 
 

@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 
 from hdnd.core.admin_audit import AuditedModelAdmin
 from hdnd.core.errors import DomainError
@@ -143,6 +144,10 @@ class MembershipAdmin(AuditedModelAdmin):
     autocomplete_fields = ["person", "council", "term", "constituency"]
     list_select_related = ["person", "council", "term"]
 
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        services.list_in_directory(obj.person_id)
+
 
 class CommitteeSeatInline(admin.TabularInline):  # type: ignore[type-arg]
     model = CommitteeSeat
@@ -187,3 +192,8 @@ class AgencyAdmin(AuditedModelAdmin):
     autocomplete_fields = ["council", "parent"]
     inlines = [AgencyOfficialInline]
     search_text_from = ("name", "short_name")
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        super().save_formset(request, form, formset, change)
+        for official in formset.new_objects:
+            services.list_in_directory(official.person_id)

@@ -89,3 +89,16 @@ def test_pages_are_vietnamese_by_default_and_english_on_request(client):
 def test_the_browsers_language_does_not_switch_the_interface(client):
     page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert 'lang="vi"' in page.text
+
+
+@pytest.mark.parametrize(
+    ("typed", "day"), [("03/04/2026", 3), ("03-04-2026", 3), ("2026-04-03", 3)]
+)
+def test_dates_are_read_day_first_in_vietnamese(typed, day):
+    from django import forms
+    from django.utils import translation
+
+    with translation.override("vi"):
+        field = forms.DateField()
+        value = field.clean(typed)
+    assert (value.day, value.month) == (day, 4)
