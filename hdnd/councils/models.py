@@ -203,6 +203,9 @@ class Person(models.Model):
     occupation = models.CharField(_("occupation and workplace"), max_length=300, blank=True)
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    # Holds or held a seat or an agency post, so the public directory lists them. Kept by
+    # the services that add seats and posts; staff known only through accounts stay out.
+    in_directory = models.BooleanField(_("listed in the directory"), default=False, editable=False)
     search_text = models.CharField(max_length=200, editable=False, default="")
 
     class Meta:

@@ -24,7 +24,6 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
@@ -285,10 +284,7 @@ def council_delegates(
 def public_people() -> QuerySet[Person]:
     """People the directory shows: those who hold or held a seat or an agency post.
     Staff known to the platform for other reasons stay out of it."""
-    return Person.objects.filter(
-        Q(Exists(Membership.objects.filter(person=OuterRef("pk"))))
-        | Q(Exists(AgencyOfficial.objects.filter(person=OuterRef("pk"))))
-    )
+    return Person.objects.filter(in_directory=True)
 
 
 def person_profile(*, person_id: int) -> Person:
@@ -474,8 +470,6 @@ def _text(value: Any) -> Any:
 
 def _search_parts(query: str) -> dict[str, QuerySet[Any]]:
     """One SELECT per kind of record, all with the same columns so they can be united."""
-    latest_council = Membership.objects.filter(person=OuterRef("pk")).order_by("-start_date")
-    latest_post = AgencyOfficial.objects.filter(person=OuterRef("pk")).order_by("-start_date")
     no_date = Value(False, output_field=BooleanField())
     sources: dict[str, tuple[QuerySet[Any], Sequence[str], dict[str, Any]]] = {
         SearchKind.UNIT: (
@@ -508,12 +502,9 @@ def _search_parts(query: str) -> dict[str, QuerySet[Any]]:
             {
                 "hit_code": Value("", output_field=CharField()),
                 "hit_title": F("full_name"),
-                "hit_detail": Coalesce(
-                    Subquery(latest_council.values("council__name")[:1]),
-                    Subquery(latest_post.values("agency__name")[:1]),
-                    Value(""),
-                    output_field=CharField(),
-                ),
+                # Filled for the page's hits only (search_hits): a subquery per matching
+                # row would run for thousands of rows before the page is cut.
+                "hit_detail": Value("", output_field=CharField()),
                 "hit_former": no_date,
             },
         ),
@@ -594,15 +585,39 @@ class SearchHit:
         return str(SearchKind.SINGULAR[self.kind])
 
 
+def _person_details(person_ids: Sequence[int]) -> dict[int, str]:
+    """Where each person serves: their latest council, else their latest agency."""
+    if not person_ids:
+        return {}
+    posts = (
+        AgencyOfficial.objects.filter(person_id__in=person_ids)
+        .order_by("person_id", "start_date")
+        .values_list("person_id", "agency__name")
+    )
+    seats = (
+        Membership.objects.filter(person_id__in=person_ids)
+        .order_by("person_id", "start_date")
+        .values_list("person_id", "council__name")
+    )
+    # Later rows overwrite earlier ones, and seats overwrite posts.
+    return dict([*posts, *seats])
+
+
 def search_hits(rows: Iterable[dict[str, Any]]) -> list[SearchHit]:
-    """The rows of `directory_search` as hits for a template."""
+    """The rows of `directory_search` (one page of them) as hits for a template."""
+    rows = list(rows)
+    people = _person_details(
+        [row["hit_id"] for row in rows if row["hit_kind"] == SearchKind.PERSON]
+    )
     return [
         SearchHit(
             kind=row["hit_kind"],
             id=row["hit_id"],
             code=row["hit_code"],
             title=row["hit_title"],
-            detail=row["hit_detail"],
+            detail=people.get(row["hit_id"], "")
+            if row["hit_kind"] == SearchKind.PERSON
+            else row["hit_detail"],
             former=bool(row["hit_former"]),
         )
         for row in rows

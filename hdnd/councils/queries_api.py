@@ -146,9 +146,9 @@ def _public_people() -> QuerySet[Person]:
 
     `has_seat` tells delegates (whose gender and birth year are public) from officials.
     """
-    return Person.objects.annotate(
+    return Person.objects.filter(in_directory=True).annotate(
         has_seat=Exists(Membership.objects.filter(person=OuterRef("pk")))
-    ).filter(Q(has_seat=True) | Q(Exists(AgencyOfficial.objects.filter(person=OuterRef("pk")))))
+    )
 
 
 def person_list(*, council_id: int | None = None, query: str = "") -> QuerySet[Person]:

@@ -166,6 +166,11 @@ def update_person(*, actor: Any, person: Person, **fields: Any) -> Person:
 # Memberships
 
 
+def list_in_directory(person_id: int) -> None:
+    """A seat or a post makes a person public in the directory, for good."""
+    Person.objects.filter(pk=person_id, in_directory=False).update(in_directory=True)
+
+
 def check_membership(
     *,
     person: Person,
@@ -276,6 +281,7 @@ def add_membership(
                 )
         except IntegrityError as exc:
             raise Conflict(_("This membership overlaps another one.")) from exc
+        list_in_directory(person.pk)
         record_event(
             actor=actor,
             action="councils.membership.create",
@@ -575,6 +581,7 @@ def add_agency_official(
             start_date=start_date,
             is_head=is_head,
         )
+        list_in_directory(person.pk)
         record_event(
             actor=actor,
             action="councils.agency_official.create",

@@ -34,11 +34,14 @@ def search(request: HttpRequest) -> HttpResponse:
     query, kind = values["q"], values["kind"]
     context = {"form": form, "query": query, "kind": kind, "searched": False}
     if queries.is_searchable(query):
+        counts = queries.directory_search_counts(query=query)
         page = page_of(
-            request, queries.directory_search(query=query, kind=kind), per_page=SEARCH_PAGE_SIZE
+            request,
+            queries.directory_search(query=query, kind=kind),
+            per_page=SEARCH_PAGE_SIZE,
+            count=counts[kind] if kind else sum(counts.values()),
         )
         page.object_list = queries.search_hits(page.object_list)
-        counts = queries.directory_search_counts(query=query)
         context.update(
             searched=True,
             page=page,

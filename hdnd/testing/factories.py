@@ -11,6 +11,7 @@ from hdnd.councils.models import (
     AdministrativeUnit,
     Agency,
     AgencyKind,
+    AgencyOfficial,
     Committee,
     Constituency,
     Council,
@@ -104,9 +105,18 @@ class ConstituencyFactory(factory.django.DjangoModelFactory):
     seats = 4
 
 
+def _list_in_directory(obj: object, create: bool, extracted: object, **kwargs: object) -> None:
+    # What the services do when they add a seat or a post.
+    if create:
+        Person.objects.filter(pk=obj.person_id).update(in_directory=True)  # type: ignore[attr-defined]
+
+
 class MembershipFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Membership
+        skip_postgeneration_save = True
+
+    listed = factory.PostGeneration(_list_in_directory)
 
     person = factory.SubFactory(PersonFactory)
     term = factory.SubFactory(TermFactory)
@@ -141,6 +151,18 @@ class AgencyFactory(factory.django.DjangoModelFactory):
     kind = AgencyKind.DEPARTMENT
     name = factory.Sequence(lambda n: f"Sở Thử nghiệm {n}")
     search_text = factory.LazyAttribute(lambda agency: fold(agency.name))
+
+
+class AgencyOfficialFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgencyOfficial
+        skip_postgeneration_save = True
+
+    agency = factory.SubFactory(AgencyFactory)
+    person = factory.SubFactory(PersonFactory)
+    title = "Giám đốc"
+    start_date = dt.date(2026, 1, 1)
+    listed = factory.PostGeneration(_list_in_directory)
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -50,6 +50,8 @@ class PersonMaker:
             occupation=occupation,
             email=self._email(family, middle, given),
             phone=self._phone(),
+            # Every demo person holds a seat or a post.
+            in_directory=True,
             search_text=fold(full_name),
         )
 

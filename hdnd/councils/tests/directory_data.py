@@ -81,7 +81,7 @@ def agency(
 
 
 def official(agency: Agency, name: str, title: str, *, is_head: bool = False) -> AgencyOfficial:
-    return AgencyOfficial.objects.create(
+    return factories.AgencyOfficialFactory(
         agency=agency,
         person=person(name),
         title=title,

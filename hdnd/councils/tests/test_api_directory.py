@@ -21,7 +21,6 @@ from hdnd.accounts.tokens import create_api_token
 from hdnd.councils.models import (
     AdministrativeUnit,
     AgencyKind,
-    AgencyOfficial,
     CommitteeRole,
     CommitteeSeat,
     Position,
@@ -149,14 +148,14 @@ def directory(city_council: Any, commune_a: Any, commune_b: Any) -> SimpleNamesp
         birth_date=dt.date(1968, 2, 3),
         occupation="Giám đốc Sở Tư pháp",
     )
-    AgencyOfficial.objects.create(
+    factories.AgencyOfficialFactory(
         agency=justice,
         person=director,
         title="Giám đốc",
         is_head=True,
         start_date=dt.date(2025, 1, 1),
     )
-    AgencyOfficial.objects.create(
+    factories.AgencyOfficialFactory(
         agency=justice,
         person=factories.PersonFactory(full_name="Đỗ Văn Cũ"),
         title="Phó Giám đốc",
@@ -608,7 +607,7 @@ def _add_committees(n: int, ctx: SimpleNamespace) -> None:
 def _add_agencies(n: int, ctx: SimpleNamespace) -> None:
     for agency in factories.AgencyFactory.create_batch(n, council=ctx.city):
         for is_head in (True, False):
-            AgencyOfficial.objects.create(
+            factories.AgencyOfficialFactory(
                 agency=agency,
                 person=factories.PersonFactory(),
                 title="Giám đốc" if is_head else "Phó Giám đốc",

@@ -79,8 +79,9 @@ def test_the_search_costs_a_fixed_number_of_queries(
     for index in range(rows):
         data.seat(term, f"Nguyễn Văn Tìm {index}")
     url = reverse("councils:search")
-    # The count and the page of the united search, and one count per kind of record.
-    with django_assert_num_queries(7):
+    # One count per kind of record, the page of the united search, and where the people
+    # on the page serve (their agency posts and their seats).
+    with django_assert_num_queries(8):
         response = client.get(url, {"q": "tim"})
     assert response.context["page"].paginator.count == rows
 
