@@ -89,9 +89,9 @@ def bench_load(kind: str, workdir: Path) -> dict[str, Any]:
         "database": kind,
         "migrate": _command(url, "migrate", "--noinput"),
         "load_units": _command(url, "load_units"),
-        "load_demo": _command(url, "load_demo"),
+        "load_demo": _command(url, "load_demo", "--outside-debug"),
         "load_units_again": _command(url, "load_units"),
-        "load_demo_again": _command(url, "load_demo"),
+        "load_demo_again": _command(url, "load_demo", "--outside-debug"),
     }
 
 

@@ -138,6 +138,13 @@ class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]  # generic in the st
         # The audit trail points at accounts: deactivate them instead.
         return False
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if getattr(request.user, "is_superuser", False):
+            return fields
+        # A council's administrator cannot hand out platform-wide powers, their own included.
+        return (*fields, "is_staff", "is_superuser", "groups", "user_permissions")
+
     # Every admin change to an account (staff status, superuser, password) is audited.
     # Django's change message names the changed fields, never their values.
 

@@ -1,4 +1,5 @@
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
@@ -9,7 +10,7 @@ from hdnd.accounts.second_factor import needs_second_factor
 from hdnd.core.api import error_body
 
 # Paths a signed-in user may open before giving the second factor.
-_OPEN_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/public/", "/favicon.ico")
+_OPEN_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/favicon.ico")
 
 
 class RequireSecondFactorMiddleware:
@@ -31,5 +32,7 @@ class RequireSecondFactorMiddleware:
                     error_body("second_factor_required", _("Confirm your sign-in with a code.")),
                     status=403,
                 )
-            return redirect(f"{reverse('accounts:verify')}?next={request.get_full_path()}")
+            return redirect(
+                f"{reverse('accounts:verify')}?{urlencode({'next': request.get_full_path()})}"
+            )
         return self.get_response(request)

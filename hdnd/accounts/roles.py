@@ -5,7 +5,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from hdnd.accounts.models import Role, RoleAssignment
+from hdnd.accounts.models import SECOND_FACTOR_ROLES, RoleAssignment
 
 
 def active_roles(user: Any) -> QuerySet[RoleAssignment]:
@@ -30,8 +30,12 @@ def member_council_ids(user: Any) -> set[int]:
     return set(active_roles(user).values_list("council_id", flat=True))
 
 
+def staff_council_ids(user: Any) -> set[int]:
+    """Councils where the user holds a staff role (one that requires the second factor)."""
+    return set(
+        active_roles(user).filter(role__in=SECOND_FACTOR_ROLES).values_list("council_id", flat=True)
+    )
+
+
 def is_platform_admin(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_superuser", False))
-
-
-ADMIN_ROLES = {Role.SYSTEM_ADMIN}

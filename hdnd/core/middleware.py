@@ -17,7 +17,8 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        incoming = request.headers.get("X-Request-Id", "")
+        # Only a proxy of ours sets the id; a client's own header is not trusted.
+        incoming = request.headers.get("X-Request-Id", "") if settings.BEHIND_TLS_PROXY else ""
         request_id = incoming if _VALID_INCOMING_ID.match(incoming) else new_request_id()
         set_request_id(request_id)
         request.request_id = request_id  # type: ignore[attr-defined]  # read by views and templates

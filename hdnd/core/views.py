@@ -5,9 +5,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from hdnd.accounts.models import Role
-from hdnd.accounts.roles import active_roles
+from hdnd.accounts.roles import active_roles, is_platform_admin
 from hdnd.core.audit import verify_chain
-from hdnd.core.errors import DomainError
+from hdnd.core.errors import DomainError, PermissionDenied
 from hdnd.core.navigation import modules_for
 from hdnd.core.paging import page_of
 from hdnd.core.queries import council_audit_actions, council_audit_events
@@ -57,6 +57,9 @@ def council_audit(request: HttpRequest, council_id: int) -> HttpResponse:
     page = page_of(request, council_audit_events(council_id=council.pk, action=action), per_page=50)
     verification = None
     if request.method == "POST":
+        # The chain spans every council: only platform administrators check it.
+        if not is_platform_admin(request.user):
+            raise PermissionDenied(_("Only platform administrators may check the whole chain."))
         checked, problems = verify_chain()
         verification = {"checked": checked, "problems": problems}
     context = {
@@ -65,5 +68,6 @@ def council_audit(request: HttpRequest, council_id: int) -> HttpResponse:
         "action": action,
         "page": page,
         "verification": verification,
+        "can_verify": is_platform_admin(request.user),
     }
     return render(request, "core/council_audit.html", context)

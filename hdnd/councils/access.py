@@ -11,7 +11,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from hdnd.accounts.models import Role
-from hdnd.accounts.roles import has_role, is_platform_admin, member_council_ids
+from hdnd.accounts.roles import has_role, is_platform_admin, member_council_ids, staff_council_ids
 from hdnd.core.errors import NotFound, PermissionDenied
 from hdnd.councils.models import Council, Person
 
@@ -38,14 +38,16 @@ def access_council_private(*, user: Any, council_id: int) -> Council:
 
 
 def can_view_person_contact(*, user: Any, person: Person) -> bool:
-    """A person's email and phone: for people with a role in a council the person serves."""
+    """A person's email and phone: for the person, and for staff (who use a second factor)
+    of a council the person serves."""
     if is_platform_admin(user):
         return True
     if not getattr(user, "is_authenticated", False):
         return False
     if getattr(user, "person_id", None) == person.pk:
         return True
-    councils = member_council_ids(user)
+    # Staff roles only: they have given a second factor; delegates need no contact lists.
+    councils = staff_council_ids(user)
     if not councils:
         return False
     if person.memberships.filter(council_id__in=councils).exists():

@@ -94,6 +94,8 @@ def current_provinces() -> QuerySet[AdministrativeUnit]:
 def units_with_code(*, code: str) -> list[AdministrativeUnit]:
     """Every unit that has held an official code: the current one first, then the
     former ones, latest ended first. Codes are reused after a merger."""
+    if not (code.isascii() and code.isdigit() and len(code) <= 10):
+        raise NotFound(_("No administrative unit has the code “%(code)s”.") % {"code": code[:12]})
     ordered_units = AdministrativeUnit.objects.select_related("parent").order_by(
         "search_text", "code"
     )

@@ -6,7 +6,7 @@ input with the same message.
 """
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
@@ -49,6 +49,18 @@ def _overlaps(start_field: str, end_field: str, start: dt.date, end: dt.date | N
 
 def _snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
     return {name: getattr(obj, name) for name in fields}
+
+
+M = TypeVar("M", bound=models.Model)
+
+
+def _create_or_conflict(model: type[M], message: str, **values: Any) -> M:
+    """Insert a row; a unique constraint broken by a concurrent insert becomes a Conflict."""
+    try:
+        with transaction.atomic():
+            return model._default_manager.create(**values)
+    except IntegrityError as exc:
+        raise Conflict(message) from exc
 
 
 # Terms
@@ -381,7 +393,9 @@ def create_committee(
                 _("This council already has a committee named %(name)s.") % {"name": name},
                 fields={"name": [_("Already exists.")]},
             )
-        committee = Committee.objects.create(
+        committee = _create_or_conflict(
+            Committee,
+            _("This council already has a committee named %(name)s.") % {"name": name},
             council=council,
             name=name,
             field_of_work=normalize(field_of_work),
@@ -469,8 +483,13 @@ def create_delegate_group(
                 _("This term already has a group named %(name)s.") % {"name": name},
                 fields={"name": [_("Already exists.")]},
             )
-        group = DelegateGroup.objects.create(
-            council=term.council, term=term, name=name, constituency=constituency
+        group = _create_or_conflict(
+            DelegateGroup,
+            _("This term already has a group named %(name)s.") % {"name": name},
+            council=term.council,
+            term=term,
+            name=name,
+            constituency=constituency,
         )
         record_event(
             actor=actor,
@@ -544,8 +563,15 @@ def create_agency(
             code=code.strip(),
             search_text=fold(f"{name} {short_name}"),
         )
-        agency.full_clean()
-        agency.save()
+        agency.full_clean(validate_unique=False)
+        try:
+            with transaction.atomic():
+                agency.save(force_insert=True)
+        except IntegrityError as exc:
+            # Someone else added the same name (or code) a moment ago.
+            raise Conflict(
+                _("This council already has an agency named %(name)s.") % {"name": name}
+            ) from exc
         record_event(
             actor=actor,
             action="councils.agency.create",

@@ -58,3 +58,18 @@ def test_a_superuser_without_the_code_is_asked_for_it(client, superuser):
     response = client.get(ADMIN)
     assert response.status_code == 302
     assert response.url.startswith(reverse("accounts:verify"))
+
+
+def test_a_councils_administrator_cannot_make_anyone_a_superuser(client, login, system_admin):
+    from django.contrib.auth.models import Permission
+
+    system_admin.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_user", "change_user"])
+    )
+    other = factories.UserFactory()
+    login(client, system_admin)
+    page = client.get(reverse("admin:accounts_user_change", args=[other.pk]))
+    assert page.status_code == 200
+    form_fields = page.context["adminform"].form.fields
+    assert "is_superuser" not in form_fields
+    assert "user_permissions" not in form_fields

@@ -8,7 +8,7 @@ def test_staff_who_skipped_the_code_is_sent_back_from_the_home_page(client, city
     client.force_login(city_staff)  # the password step only
     response = client.get("/")
     assert response.status_code == 302
-    assert response.url == f"{reverse('accounts:verify')}?next=/"
+    assert response.url == f"{reverse('accounts:verify')}?next=%2F"
 
 
 def test_staff_who_skipped_the_code_gets_a_json_403_from_the_api(client, city_staff):

@@ -29,3 +29,12 @@ def test_redis_is_used_when_configured():
         assert "redis" in settings.CACHES["default"]["BACKEND"]
     else:
         assert "InMemory" in settings.CHANNEL_LAYERS["default"]["BACKEND"]
+
+
+def test_a_clients_request_id_is_ignored_unless_a_proxy_of_ours_sets_it(client, settings):
+    settings.BEHIND_TLS_PROXY = False
+    response = client.get("/accounts/login/", HTTP_X_REQUEST_ID="forged-id-123456")
+    assert response["X-Request-Id"] != "forged-id-123456"
+    settings.BEHIND_TLS_PROXY = True
+    response = client.get("/accounts/login/", HTTP_X_REQUEST_ID="proxy-id-123456")
+    assert response["X-Request-Id"] == "proxy-id-123456"

@@ -34,6 +34,13 @@ def system_admin(city_council):
     return user
 
 
+@pytest.fixture
+def platform_admin(system_admin):
+    system_admin.is_superuser = True
+    system_admin.save(update_fields=["is_superuser"])
+    return system_admin
+
+
 def _record(actor, council, action="person.update", summary="Cập nhật", changes=None):
     with transaction.atomic():
         return record_event(
@@ -234,7 +241,18 @@ def test_the_audit_page_of_a_council_that_does_not_exist_is_a_404(client, login,
     assert client.get(reverse("core:council_audit", args=[999999])).status_code == 404
 
 
-def test_verifying_an_intact_chain_says_so(client, login, system_admin, city_council):
+def test_a_councils_administrator_may_not_check_the_whole_chain(
+    client, login, system_admin, city_council
+):
+    login(client, system_admin)
+    page = client.get(reverse("core:council_audit", args=[city_council.pk]))
+    assert "Verify the chain" not in page.text and "Kiểm tra chuỗi" not in page.text
+    response = client.post(reverse("core:council_audit", args=[city_council.pk]))
+    assert response.status_code == 403
+
+
+def test_verifying_an_intact_chain_says_so(client, login, platform_admin, city_council):
+    system_admin = platform_admin
     _record(system_admin, city_council)
     _record(system_admin, city_council)
     login(client, system_admin)
@@ -246,7 +264,8 @@ def test_verifying_an_intact_chain_says_so(client, login, system_admin, city_cou
     assert "chain-result--ok" in response.content.decode()
 
 
-def test_verifying_a_tampered_chain_flags_the_problem(client, login, system_admin, city_council):
+def test_verifying_a_tampered_chain_flags_the_problem(client, login, platform_admin, city_council):
+    system_admin = platform_admin
     _record(system_admin, city_council)
     edited = _record(system_admin, city_council)
     with connection.cursor() as cursor:

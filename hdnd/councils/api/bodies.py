@@ -102,6 +102,7 @@ class MembershipListApi(DirectoryApi):
         )
         person = ExistingIdField(
             model=Person,
+            only={"in_directory": True},
             not_found=gettext_lazy("No person has this id."),
             help_text="Only this person (id).",
         )

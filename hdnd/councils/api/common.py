@@ -78,8 +78,17 @@ def id_parameter(name: str, description: str) -> OpenApiParameter:
 class ExistingIdField(serializers.IntegerField):
     """The id of an existing row, e.g. `?council=12`; unknown ids are a 400."""
 
-    def __init__(self, *, model: type[Model], not_found: "StrOrPromise", **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *,
+        model: type[Model],
+        not_found: "StrOrPromise",
+        only: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
         self.model = model
+        # Rows outside `only` are answered "not found" too, so the filter reveals nothing.
+        self.only = only or {}
         kwargs.setdefault("min_value", 1)
         # Beyond a 64-bit key the database would raise, not answer "not found".
         kwargs.setdefault("max_value", MAX_ID)
@@ -89,7 +98,7 @@ class ExistingIdField(serializers.IntegerField):
 
     def to_internal_value(self, data: Any) -> int:
         value = int(super().to_internal_value(data))
-        if not self.model._default_manager.filter(pk=value).exists():
+        if not self.model._default_manager.filter(pk=value, **self.only).exists():
             self.fail("not_found")
         return value
 

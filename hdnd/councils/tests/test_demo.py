@@ -35,7 +35,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.smoke]
 @pytest.fixture
 def demo() -> Council:
     call_command("load_units", "--province", "01", stdout=StringIO())
-    call_command("load_demo", stdout=StringIO())
+    call_command("load_demo", outside_debug=True, stdout=StringIO())
     return Council.objects.get(unit__code="01", level=CouncilLevel.PROVINCE)
 
 
@@ -128,7 +128,7 @@ def test_a_second_load_creates_nothing_and_the_logins_list_every_account():
     models = [Person, Membership, Committee, Agency, AgencyOfficial, User, TOTPDevice]
     before = [model.objects.count() for model in models]
     assert load_demo().already_loaded
-    call_command("load_demo", stdout=StringIO())
+    call_command("load_demo", outside_debug=True, stdout=StringIO())
     assert [model.objects.count() for model in models] == before
     assert AuditEvent.objects.filter(action="councils.demo.load").count() == 1
 
@@ -150,3 +150,11 @@ def test_made_up_people_are_the_same_on_every_run():
         again.email,
     )
     assert len(first.full_name.split(" ")) == 3
+
+
+def test_it_refuses_to_load_the_demo_outside_development(db, settings):
+    from django.core.management import CommandError
+
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("load_demo", stdout=StringIO())

@@ -3,7 +3,8 @@
 import time
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from hdnd.councils.demo.load import DemoUnitsMissing, load_demo
@@ -15,7 +16,23 @@ class Command(BaseCommand):
         "delegates, committees and agencies, and one demo account per role. Never in production."
     )
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--outside-debug",
+            action="store_true",
+            help="Load even though DEBUG is off (benchmarks, tests). The demo accounts have "
+            "published passwords and TOTP keys: never on a server people use.",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG and not options["outside_debug"]:
+            # The demo's administrator has a published password and a published TOTP key.
+            raise CommandError(
+                _(
+                    "The demo dataset loads only in development (DEBUG=true): its accounts "
+                    "have published passwords. Use --outside-debug for a benchmark or test."
+                )
+            )
         started = time.monotonic()
         try:
             report = load_demo(progress=self.stdout.write)

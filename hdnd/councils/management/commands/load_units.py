@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hdnd.councils.units import SyncCount, UnitsReport, load_units, summary_line
+from hdnd.councils.units import SyncCount, UnitsReport, load_units, official_provinces, summary_line
 
 STAGE_LABELS = {
     "communes": gettext_lazy("Communes"),
@@ -37,6 +37,8 @@ class Command(BaseCommand):
             province = province.zfill(2)
             if not (len(province) == 2 and province.isdigit()):
                 raise CommandError(_("A province code has two digits, e.g. 01."))
+            if province not in official_provinces():
+                raise CommandError(_("No province has the code %(code)s.") % {"code": province})
         started = time.monotonic()
         report = load_units(province_code=province, progress=self._progress)
         self._print_report(report)
