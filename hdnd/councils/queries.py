@@ -27,7 +27,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -548,9 +548,11 @@ def _search_parts(query: str) -> dict[str, QuerySet[Any]]:
             hit_kind=Value(kind, output_field=CharField()),
             hit_id=F("pk"),
             hit_sort=F("search_text"),
+            hit_length=Length("search_text"),
             **columns,
         ).values(
             "hit_match",
+            "hit_length",
             "hit_rank",
             "hit_kind",
             "hit_id",
@@ -566,11 +568,15 @@ def _search_parts(query: str) -> dict[str, QuerySet[Any]]:
 def directory_search(*, query: str, kind: str = "") -> QuerySet[Any]:
     """One search over units, councils, people, committees and agencies: rows of
     `hit_kind`, `hit_id`, `hit_code`, `hit_title`, `hit_detail`, `hit_former`, ordered
-    whole-word matches first, then by kind and name. `kind` keeps one kind only."""
+    whole-word matches first, current before former, then by kind, shorter names first. `kind` keeps one kind only."""
     parts = _search_parts(query)
     chosen = [parts[kind]] if kind else list(parts.values())
     combined = chosen[0].union(*chosen[1:], all=True) if len(chosen) > 1 else chosen[0]
-    return combined.order_by("hit_match", "hit_rank", "hit_sort", "hit_id")
+    # Relevance: every word whole, current before former, then by kind, shorter names
+    # (closer to the query) before longer ones.
+    return combined.order_by(
+        "hit_match", "hit_former", "hit_rank", "hit_length", "hit_sort", "hit_id"
+    )
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 Every searchable model keeps `search_text`, the folded form of its names
 (lib/vietnamese.fold), so "Ha Noi", "hà nội" and "HÀ NỘI" all match "Hà Nội" and tone-mark
-variants ("hoà"/"hòa") match each other. Each word of the query must appear. On
+variants ("hoà"/"hòa") match each other. Each word of the query must begin a word of
+the name ("ha" finds "Hà Nội", not the "ha" inside "nhân"). On
 PostgreSQL a trigram index serves these LIKE lookups; on SQLite they scan, which is fine
 for the embedded default's size.
 """
@@ -36,17 +37,24 @@ def query_words(query: str) -> list[str]:
     return [word for word in _NOT_WORD.split(folded) if word]
 
 
+def _starts_a_word(field: str, words: str) -> Q:
+    """`words` at the start of `field` or right after a space: "ha" finds "Hà Nội" but not
+    the "ha" inside "nhân"."""
+    return Q(**{f"{field}__startswith": words}) | Q(**{f"{field}__contains": f" {words}"})
+
+
 def filter_by_search(
     queryset: QuerySet[M], query: str, *, field: str = "search_text", also: Sequence[str] = ()
 ) -> QuerySet[M]:
-    """Keep the rows where every word of `query` appears in `field` (folded text) or in
-    one of the `also` fields (e.g. a unit's official code). An empty query keeps all rows."""
+    """Keep the rows where every word of `query` begins a word of `field` (folded text) or
+    begins one of the `also` fields (e.g. a unit's official code). An empty query keeps all
+    rows."""
     for word in query_words(query):
-        condition = Q(**{f"{field}__contains": word})
+        condition = _starts_a_word(field, word)
         if word in ABBREVIATIONS:
-            condition |= Q(**{f"{field}__contains": ABBREVIATIONS[word]})
+            condition |= _starts_a_word(field, ABBREVIATIONS[word])
         for other in also:
-            condition |= Q(**{f"{other}__contains": word})
+            condition |= Q(**{f"{other}__startswith": word})
         queryset = queryset.filter(condition)
     return queryset
 
