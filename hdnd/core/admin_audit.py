@@ -53,7 +53,17 @@ class AuditedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # generic 
                 " ".join(str(getattr(obj, f) or "") for f in self.search_text_from)
             )
         with transaction.atomic():
-            super().save_model(request, obj, form, change)
+            if change:
+                # Write only what the form changed (and what follows from it), so a stale
+                # form cannot put back fields someone else has changed since.
+                concrete = {field.name for field in obj._meta.concrete_fields}
+                derived = {*self.normalized_fields, *self.search_text_from}
+                if self.search_text_from:
+                    derived.add("search_text")
+                fields = sorted(concrete & {*form.changed_data, *derived})
+                obj.save(update_fields=fields)
+            else:
+                super().save_model(request, obj, form, change)
             record_event(
                 actor=request.user,
                 action=f"{obj._meta.label_lower}.{'change' if change else 'add'}.admin",
