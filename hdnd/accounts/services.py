@@ -85,7 +85,11 @@ class DeviceAlreadyConfirmed(Conflict):
 
 
 def _fmt(day: dt.date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else "…"
+    """A day as dd/mm/yyyy; no day is the open end of a seat or role that has not ended."""
+    if day is None:
+        # Translators: as in "from 01/07/2025 to the present".
+        return _("the present")
+    return day.strftime("%d/%m/%Y")
 
 
 # Roles

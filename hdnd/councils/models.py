@@ -181,7 +181,11 @@ class Term(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.start_date.year}–{self.end_date.year})"
+        start, end = str(self.start_date.year), str(self.end_date.year)
+        # "Nhiệm kỳ 2026–2031" (or "2026-2031") already says which years; "Khóa XVII" does not.
+        if start in self.name and end in self.name:
+            return self.name
+        return f"{self.name} ({start}–{end})"
 
 
 class Gender(models.TextChoices):

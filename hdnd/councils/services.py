@@ -36,7 +36,11 @@ SINGLE_HOLDER_POSITIONS = {Position.CHAIR}
 
 
 def _fmt(day: dt.date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else "…"
+    """A day as dd/mm/yyyy; no day is the open end of a seat or role that has not ended."""
+    if day is None:
+        # Translators: as in "from 01/07/2025 to the present".
+        return _("the present")
+    return day.strftime("%d/%m/%Y")
 
 
 def _overlaps(start_field: str, end_field: str, start: dt.date, end: dt.date | None) -> Q:

@@ -31,6 +31,7 @@ def test_it_refuses_a_taken_username(db):
         )
 
 
+@pytest.mark.usefixtures("in_english")
 def test_it_refuses_a_weak_password(db):
     actor = factories.UserFactory(is_superuser=True)
     with pytest.raises(DomainError) as caught:

@@ -36,9 +36,10 @@ LIST_ERRORS = error_responses(400, 401, 403, 404)
 DETAIL_ERRORS = error_responses(401, 403, 404)
 
 
+# The base of the directory endpoints: signed-in people, or tokens with "directory:read".
+# A comment, not a docstring: drf-spectacular would give every endpoint without a docstring
+# of its own this text as its description in /api/docs/.
 class DirectoryApi(APIView):
-    """Base of the directory endpoints: signed-in people, or tokens with "directory:read"."""
-
     permission_classes = [IsAuthenticated, HasScope]
     required_scope = ApiScope.DIRECTORY_READ
     pagination_class = Pagination  # read by the schema generator of list views

@@ -68,12 +68,18 @@ def create_city(demo: DemoRun) -> CityRefs:
     _create_city_history(demo, term_xvi, memberships)
     demo.progress(_("City council: agencies"))
     agencies = _create_city_agencies(demo)
+    seats = list(zip(memberships, plan, strict=True))
     return CityRefs(
-        vice_chair=memberships[1].person,
-        delegate=next(m.person for m, seat in zip(memberships, plan, strict=True) if not seat.role),
+        vice_chair=next(m.person for m, seat in seats if seat.position == Position.VICE_CHAIR),
+        # An ordinary delegate: outside the standing committee and without a committee seat.
+        delegate=next(
+            m.person
+            for m, seat in seats
+            if seat.position == Position.DELEGATE and not seat.committee
+        ),
         committee_member=next(
             m.person
-            for m, seat in zip(memberships, plan, strict=True)
+            for m, seat in seats
             if seat.committee == COMMITTEE_MEMBER_COMMITTEE and seat.role == CommitteeRole.MEMBER
         ),
         committees=committees,

@@ -116,11 +116,22 @@ def test_every_role_has_a_demo_account_and_staff_have_a_confirmed_device(demo):
             assert device is None
     admin = User.objects.get(username="quantri")
     assert admin.is_staff and admin.is_superuser
-    delegate = User.objects.get(username="daibieu")
-    assert delegate.person is not None
-    assert delegate.person.memberships.filter(council=demo, term__number=17).exists()
     commune_officer = RoleAssignment.objects.get(user__username="phuong_hoankiem")
     assert commune_officer.council.unit.code == "00070"
+
+
+def test_the_delegate_account_is_an_ordinary_delegate_and_the_standing_one_a_leader(demo):
+    delegate = User.objects.get(username="daibieu")
+    assert delegate.person is not None
+    seat = delegate.person.memberships.get(council=demo, term__number=17)
+    assert seat.position == Position.DELEGATE
+    assert not CommitteeSeat.objects.filter(membership=seat).exists()
+
+    standing = User.objects.get(username="thuongtruc")
+    assert standing.person is not None
+    seat = standing.person.memberships.get(council=demo, term__number=17)
+    assert seat.position in {Position.CHAIR, Position.VICE_CHAIR, Position.STANDING_MEMBER}
+    assert standing.person != delegate.person
 
 
 @pytest.mark.usefixtures("demo")
