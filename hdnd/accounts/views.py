@@ -16,7 +16,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
-from django.shortcuts import redirect, resolve_url
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -100,6 +100,8 @@ class _SecondFactorStepView(LoginRequiredMixin, FormView):  # type: ignore[type-
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["next"] = safe_next_url(self.request)
+        # Until the code is given every other page sends back here: base.html hides their links.
+        context["second_factor_pending"] = True
         return context
 
     def _signed_in_with(self, device: TOTPDevice) -> HttpResponse:
@@ -196,4 +198,13 @@ class PasswordChangeDoneView(SecondFactorRequiredMixin, auth_views.PasswordChang
 
 
 class LogoutView(auth_views.LogoutView):
-    """POST only (Django's rule since 5.0): a link or image cannot sign anyone out."""
+    """Signing out takes a POST (Django's rule since 5.0): a link or image cannot sign
+    anyone out. A GET, from a bookmark or a typed address, gets a page with the button."""
+
+    http_method_names = ["get", "head", "post", "options"]
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect("accounts:login")
+        pending = _second_factor_step(request, request.user, request.path) is not None
+        return render(request, "accounts/logout.html", {"second_factor_pending": pending})

@@ -7,6 +7,7 @@ only its hash is stored, so it is never in a session, a message or a log.
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -45,6 +46,12 @@ class ApiTokenForm(forms.Form):
             "The token works until the end of this day. Leave empty: no expiry."
         ),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # With a single scope there is nothing to choose: it starts ticked.
+        if len(ApiScope.choices) == 1:
+            self.fields["scopes"].initial = [ApiScope.choices[0][0]]
 
     def clean_expires_on(self) -> dt.date | None:
         expires_on: dt.date | None = self.cleaned_data.get("expires_on")

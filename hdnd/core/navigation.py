@@ -1,11 +1,14 @@
 """The modules shown in the main navigation. Each module adds its entry here when it lands."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from hdnd.core.errors import DomainError
 
 
 @dataclass(frozen=True)
@@ -49,3 +52,15 @@ MODULES = [
 def modules_for(user: Any) -> list[Module]:
     signed_in = bool(getattr(user, "is_authenticated", False))
     return [module for module in MODULES if signed_in or not module.needs_login]
+
+
+def may_open(access: Callable[..., object], *, user: Any, **ids: int) -> bool:
+    """Whether the `access_*` function that guards a page lets `user` in: links to a
+    page show only to those it would not refuse."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    try:
+        access(user=user, **ids)
+    except DomainError:
+        return False
+    return True

@@ -65,18 +65,22 @@ class DelegateFilterForm(forms.Form):
     )
     status = forms.ChoiceField(label=_("Status"), required=False, choices=DelegateStatus.CHOICES)
 
+    # The term the page showed, sent back with the form: see _status_or_default.
+    shown_term = forms.CharField(required=False, widget=forms.HiddenInput)
+
     def __init__(
         self, data: Any, *, council: Council, terms: list[Term], default_term: Term
     ) -> None:
-        # Unset filters show their defaults: the current term, delegates in office.
+        # Unset filters show their defaults: the current term, and for it the delegates in
+        # office; an earlier term has none in office today, so all of its delegates.
         values = data.copy()
         if not values.get("term"):
             values["term"] = str(default_term.pk)
-        if not values.get("status"):
-            values["status"] = DelegateStatus.ACTIVE
+        chosen = str(values["term"])
+        values["status"] = _status_or_default(values, default_term=default_term)
+        values["shown_term"] = chosen
         super().__init__(values, label_suffix="")
         # The term chosen decides which constituencies can be picked.
-        chosen = str(values["term"])
         self.chosen_term = next((term for term in terms if str(term.pk) == chosen), default_term)
         term_field = cast(forms.TypedChoiceField, self.fields["term"])
         term_field.choices = [(term.pk, str(term)) for term in terms]
@@ -88,3 +92,20 @@ class DelegateFilterForm(forms.Form):
         constituency_field.queryset = Constituency.objects.filter(
             council=council, term=self.chosen_term
         ).order_by("number", "id")
+
+
+def _default_status(term_id: str, *, default_term: Term) -> str:
+    return DelegateStatus.ACTIVE if term_id == str(default_term.pk) else DelegateStatus.ALL
+
+
+def _status_or_default(values: Any, *, default_term: Term) -> str:
+    """The status asked for, or the default of the chosen term.
+
+    The form sends its status select back with every change of term: a status still at
+    the default of the term shown before was not chosen, so it follows the new term."""
+    status = str(values.get("status") or "")
+    shown = str(values.get("shown_term") or "")
+    term_changed = bool(shown) and shown != values["term"]
+    if term_changed and status == _default_status(shown, default_term=default_term):
+        status = ""
+    return status or _default_status(str(values["term"]), default_term=default_term)

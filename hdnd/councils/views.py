@@ -6,10 +6,12 @@ from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
+from hdnd.accounts.access import access_council_tokens
 from hdnd.core.errors import NotFound
+from hdnd.core.navigation import may_open
 from hdnd.core.paging import page_of
 from hdnd.councils import queries
-from hdnd.councils.access import access_council, can_view_person_contact
+from hdnd.councils.access import access_council, access_council_audit, can_view_person_contact
 from hdnd.councils.filters import (
     COMMUNE_KIND_CHOICES,
     CommuneFilterForm,
@@ -93,6 +95,10 @@ def council(request: HttpRequest, council_id: int) -> HttpResponse:
             queries.commune_council_count(council=found)
             if found.level == CouncilLevel.PROVINCE
             else 0
+        ),
+        "can_see_audit": may_open(access_council_audit, user=request.user, council_id=found.pk),
+        "can_manage_tokens": may_open(
+            access_council_tokens, user=request.user, council_id=found.pk
         ),
     }
     if term is not None:

@@ -3,6 +3,7 @@ council's system administrators create and revoke them."""
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -446,3 +447,31 @@ def test_the_second_factor_is_required_first(
     response = client.get(tokens_url(city_council))
     assert response.status_code == 302
     assert "/accounts/verify/" in response["Location"]
+
+
+def test_the_token_page_has_a_capitalised_heading_and_its_only_scope_ticked(
+    admin_client: Client, city_council: Any
+) -> None:
+    page = admin_client.get(tokens_url(city_council)).content.decode()
+    assert "<h1>API tokens</h1>" in page
+    assert '<li aria-current="page">API tokens</li>' in page
+    assert len(ApiScope.choices) == 1
+    [checkbox] = re.findall(r'<input type="checkbox" name="scopes"[^>]*>', page)
+    assert "checked" in checkbox
+    assert '<div class="checkbox">' in page
+
+
+def test_revoking_a_token_asks_for_confirmation_first(
+    admin_client: Client, city_council: Any, system_admin: Any
+) -> None:
+    token, _ = make_token(city_council, system_admin)
+    token.name = "Cổng \"xã\" <A> & 'B'"
+    token.save(update_fields=["name"])
+
+    page = admin_client.get(tokens_url(city_council)).content.decode()
+
+    [form] = re.findall(r'<form class="cell-action"[^>]*>', page)
+    assert 'onsubmit="return confirm(' in form
+    assert "Revoke the token" in form
+    # The name is escaped for JavaScript inside the attribute: nothing in it ends either.
+    assert "Cổng \\u0022xã\\u0022 \\u003CA\\u003E \\u0026 \\u0027B\\u0027" in form

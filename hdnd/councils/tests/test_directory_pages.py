@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from hdnd.accounts.models import Role
 from hdnd.councils.models import AgencyKind, CommitteeRole, GroupRole, Position, UnitKind
 from hdnd.councils.tests import directory_data as data
 from hdnd.testing import factories
@@ -316,3 +317,119 @@ def test_a_term_of_another_council_is_refused(client, city, commune_a):
     other_term = commune_a.terms.get()
     url = reverse("councils:delegates", args=[city["council"].pk])
     assert client.get(url, {"term": other_term.pk}).status_code == 400
+
+
+# Earlier terms, links for administrators, wording
+
+
+def _earlier_term(city):
+    earlier = data.term_in_force(
+        city["council"],
+        name="Khóa XVI",
+        start_date=city["term"].start_date.replace(year=city["term"].start_date.year - 5),
+        end_date=city["term"].start_date - dt.timedelta(days=1),
+    )
+    data.seat(earlier, "Vũ Khóa Trước", end_date=earlier.end_date)
+    return earlier
+
+
+def _names(response):
+    return [m.person.full_name for m in response.context["page"].object_list]
+
+
+def test_an_earlier_term_without_a_status_shows_all_its_delegates(client, city):
+    earlier = _earlier_term(city)
+    url = reverse("councils:delegates", args=[city["council"].pk])
+
+    response = client.get(url, {"term": earlier.pk})
+
+    assert _names(response) == ["Vũ Khóa Trước"]
+    assert response.context["form"]["status"].value() == "all"
+
+
+def test_changing_the_term_in_the_form_moves_the_status_to_the_new_terms_default(client, city):
+    earlier = _earlier_term(city)
+    url = reverse("councils:delegates", args=[city["council"].pk])
+    current = city["term"].pk
+    # The form sends back the status it showed and the term it showed it for.
+    to_earlier = client.get(url, {"term": earlier.pk, "status": "active", "shown_term": current})
+    back = client.get(url, {"term": current, "status": "all", "shown_term": earlier.pk})
+
+    assert _names(to_earlier) == ["Vũ Khóa Trước"]
+    assert "Phạm Văn Cũ" not in _names(back)
+    assert back.context["form"]["status"].value() == "active"
+
+
+def test_a_status_chosen_with_the_term_is_kept(client, city):
+    earlier = _earlier_term(city)
+    url = reverse("councils:delegates", args=[city["council"].pk])
+    current = city["term"].pk
+
+    response = client.get(url, {"term": earlier.pk, "status": "former", "shown_term": current})
+    in_office = client.get(url, {"term": earlier.pk, "status": "active"})
+
+    assert _names(response) == ["Vũ Khóa Trước"]
+    assert response.context["form"]["status"].value() == "former"
+    assert _names(in_office) == []
+
+
+def test_the_delegate_form_remembers_the_term_it_shows(client, city):
+    page = client.get(reverse("councils:delegates", args=[city["council"].pk])).text
+    assert f'<input type="hidden" name="shown_term" value="{city["term"].pk}"' in page
+
+
+def test_the_delegate_list_calls_its_date_column_the_period(client, city, settings):
+    settings.LANGUAGE_CODE = "en"
+    page = client.get(reverse("councils:delegates", args=[city["council"].pk])).text
+    header = page.split("<thead>")[1].split("</thead>")[0]
+    assert '<th scope="col">Period</th>' in header
+    assert "In office" not in header
+
+
+def _admin_of(council, *, is_staff=False):
+    assignment = factories.RoleAssignmentFactory(
+        council=council, role=Role.SYSTEM_ADMIN, user__is_staff=is_staff
+    )
+    factories.add_totp_device(assignment.user)
+    return assignment.user
+
+
+def test_a_council_page_links_its_system_admin_to_the_audit_trail_and_tokens(client, login, city):
+    council = city["council"]
+    login(client, _admin_of(council))
+    page = client.get(reverse("councils:council", args=[council.pk])).text
+    assert f'href="{reverse("core:council_audit", args=[council.pk])}"' in page
+    assert f'href="{reverse("tokens:list", args=[council.pk])}"' in page
+
+
+def test_a_city_admin_gets_a_communes_audit_trail_but_not_its_tokens(client, login, city):
+    commune = city["commune_delegate"].council
+    login(client, _admin_of(city["council"]))
+    page = client.get(reverse("councils:council", args=[commune.pk])).text
+    assert f'href="{reverse("core:council_audit", args=[commune.pk])}"' in page
+    assert reverse("tokens:list", args=[commune.pk]) not in page
+
+
+@pytest.mark.parametrize("who", ["anonymous", "outsider", "city_staff"])
+def test_a_council_page_has_no_administration_links_for_others(client, login, city, request, who):
+    if who != "anonymous":
+        login(client, request.getfixturevalue(who))
+    council = city["council"]
+    page = client.get(reverse("councils:council", args=[council.pk])).text
+    assert reverse("core:council_audit", args=[council.pk]) not in page
+    assert reverse("tokens:list", args=[council.pk]) not in page
+
+
+def test_the_head_of_an_agency_has_a_badge_apart_from_the_title(client, city, settings):
+    settings.LANGUAGE_CODE = "en"
+    page = client.get(reverse("councils:agency", args=[city["agency"].pk])).text
+    assert '— Giám đốc <span class="badge badge--info">Head of agency</span>' in page
+
+
+def test_the_search_page_names_its_box_once_on_screen(client, city, settings):
+    settings.LANGUAGE_CODE = "en"
+    page = client.get(reverse("councils:search"), {"q": "ha noi"}).text
+    assert "<h1>Search the directory</h1>" in page
+    assert '<label for="search-q" class="visually-hidden">Search the directory</label>' in page
+    directory = client.get(reverse("councils:directory")).text
+    assert '<label for="search-q">Search the directory</label>' in directory
