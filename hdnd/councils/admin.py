@@ -42,6 +42,7 @@ class UnitSuccessionInline(admin.TabularInline):  # type: ignore[type-arg]
 @admin.register(AdministrativeUnit)
 class AdministrativeUnitAdmin(AuditedModelAdmin):
     list_display = ["code", "name", "kind", "level", "parent", "valid_until"]
+    list_select_related = ["parent"]
     list_filter = ["level", "kind"]
     search_fields = ["code", "name", "search_text"]
     autocomplete_fields = ["parent"]
@@ -55,6 +56,7 @@ class AdministrativeUnitAdmin(AuditedModelAdmin):
 @admin.register(Council)
 class CouncilAdmin(AuditedModelAdmin):
     list_display = ["name", "level", "unit", "parent"]
+    list_select_related = ["unit", "parent"]
     list_filter = ["level"]
     search_fields = ["name", "search_text", "unit__code"]
     autocomplete_fields = ["unit", "parent"]
@@ -88,6 +90,7 @@ class TermForm(forms.ModelForm):  # type: ignore[type-arg]
 class TermAdmin(AuditedModelAdmin):
     form = TermForm
     list_display = ["name", "council", "start_date", "end_date"]
+    list_select_related = ["council"]
     search_fields = ["name", "council__name"]
     autocomplete_fields = ["council"]
 
@@ -106,6 +109,7 @@ class PersonAdmin(AuditedModelAdmin):
 @admin.register(Constituency)
 class ConstituencyAdmin(AuditedModelAdmin):
     list_display = ["name", "council", "term", "seats"]
+    list_select_related = ["council", "term"]
     search_fields = ["name"]
     autocomplete_fields = ["council", "term", "units"]
 
@@ -147,10 +151,35 @@ class MembershipAdmin(AuditedModelAdmin):
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
         services.list_in_directory(obj.person_id)
+        if obj.end_date is not None and "end_date" in form.changed_data:
+            services.close_committee_seats(membership=obj, end_date=obj.end_date)
+
+
+class CommitteeSeatForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = CommitteeSeat
+        fields = "__all__"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        committee = getattr(self.instance, "committee", None)
+        if committee is not None and data.get("membership") and data.get("start_date"):
+            try:
+                services.check_committee_seat(
+                    committee=committee,
+                    membership=data["membership"],
+                    role=data.get("role", ""),
+                    start_date=data["start_date"],
+                    exclude_id=self.instance.pk,
+                )
+            except DomainError as error:
+                raise _as_validation_error(error) from error
+        return data
 
 
 class CommitteeSeatInline(admin.TabularInline):  # type: ignore[type-arg]
     model = CommitteeSeat
+    form = CommitteeSeatForm
     autocomplete_fields = ["membership"]
     extra = 0
 
@@ -158,14 +187,34 @@ class CommitteeSeatInline(admin.TabularInline):  # type: ignore[type-arg]
 @admin.register(Committee)
 class CommitteeAdmin(AuditedModelAdmin):
     list_display = ["name", "council", "is_active"]
+    list_select_related = ["council"]
     search_fields = ["name", "search_text", "council__name"]
     autocomplete_fields = ["council"]
     inlines = [CommitteeSeatInline]
     search_text_from = ("name",)
 
 
+class GroupMemberForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = GroupMember
+        fields = "__all__"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        group = getattr(self.instance, "group", None)
+        if group is not None and group.pk and data.get("membership"):
+            try:
+                services.check_group_member(
+                    group=group, membership=data["membership"], exclude_id=self.instance.pk
+                )
+            except DomainError as error:
+                raise _as_validation_error(error) from error
+        return data
+
+
 class GroupMemberInline(admin.TabularInline):  # type: ignore[type-arg]
     model = GroupMember
+    form = GroupMemberForm
     autocomplete_fields = ["membership"]
     extra = 0
 
@@ -173,13 +222,36 @@ class GroupMemberInline(admin.TabularInline):  # type: ignore[type-arg]
 @admin.register(DelegateGroup)
 class DelegateGroupAdmin(AuditedModelAdmin):
     list_display = ["name", "council", "term"]
+    list_select_related = ["council", "term"]
     search_fields = ["name", "council__name"]
     autocomplete_fields = ["council", "term", "constituency"]
     inlines = [GroupMemberInline]
 
 
+class AgencyOfficialForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = AgencyOfficial
+        fields = "__all__"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        agency = getattr(self.instance, "agency", None)
+        if agency is not None and data.get("person") and not data.get("end_date"):
+            try:
+                services.check_agency_official(
+                    agency=agency,
+                    person=data["person"],
+                    is_head=bool(data.get("is_head")),
+                    exclude_id=self.instance.pk,
+                )
+            except DomainError as error:
+                raise _as_validation_error(error) from error
+        return data
+
+
 class AgencyOfficialInline(admin.TabularInline):  # type: ignore[type-arg]
     model = AgencyOfficial
+    form = AgencyOfficialForm
     autocomplete_fields = ["person"]
     extra = 0
 
@@ -187,6 +259,7 @@ class AgencyOfficialInline(admin.TabularInline):  # type: ignore[type-arg]
 @admin.register(Agency)
 class AgencyAdmin(AuditedModelAdmin):
     list_display = ["name", "kind", "council", "parent", "is_active"]
+    list_select_related = ["council", "parent"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "short_name", "search_text", "code"]
     autocomplete_fields = ["council", "parent"]

@@ -314,6 +314,13 @@ def add_membership(
     return membership
 
 
+def close_committee_seats(*, membership: Membership, end_date: dt.date) -> None:
+    """Committee seats end with the membership they belong to."""
+    CommitteeSeat.objects.filter(membership=membership).filter(
+        Q(end_date__isnull=True) | Q(end_date__gt=end_date)
+    ).update(end_date=end_date)
+
+
 def end_membership(
     *, actor: Any, membership: Membership, end_date: dt.date, reason: str = ""
 ) -> Membership:
@@ -335,10 +342,7 @@ def end_membership(
         membership.end_date = end_date
         membership.end_reason = normalize(reason)
         membership.save(update_fields=["end_date", "end_reason"])
-        # Committee and group seats end with the membership.
-        CommitteeSeat.objects.filter(membership=membership).filter(
-            Q(end_date__isnull=True) | Q(end_date__gt=end_date)
-        ).update(end_date=end_date)
+        close_committee_seats(membership=membership, end_date=end_date)
         record_event(
             actor=actor,
             action="councils.membership.end",
@@ -415,6 +419,44 @@ def create_committee(
     return committee
 
 
+def check_committee_seat(
+    *,
+    committee: Committee,
+    membership: Membership,
+    role: str,
+    start_date: dt.date,
+    exclude_id: int | None = None,
+) -> None:
+    if role not in CommitteeRole.values:
+        raise DomainError(_("Unknown committee role."), fields={"role": [_("Unknown role.")]})
+    if membership.council_id != committee.council_id:
+        raise DomainError(
+            _("Only delegates of this council can sit on its committees."),
+            fields={"membership": [_("Another council's delegate.")]},
+        )
+    if start_date < membership.start_date or (
+        membership.end_date is not None and start_date > membership.end_date
+    ):
+        raise DomainError(
+            _("The seat must start while the delegate holds their seat in the council."),
+            fields={"start_date": [_("Outside the membership.")]},
+        )
+    active = CommitteeSeat.objects.filter(committee=committee).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=start_date)
+    )
+    if exclude_id is not None:
+        active = active.exclude(id=exclude_id)
+    if active.filter(membership__person_id=membership.person_id).exists():
+        raise Conflict(
+            _("%(person)s already sits on this committee.")
+            % {"person": membership.person.full_name}
+        )
+    if role == CommitteeRole.HEAD and active.filter(role=CommitteeRole.HEAD).exists():
+        raise Conflict(
+            _("This committee already has a head."), fields={"role": [_("Already held.")]}
+        )
+
+
 def add_committee_seat(
     *,
     actor: Any,
@@ -424,34 +466,11 @@ def add_committee_seat(
     start_date: dt.date,
     is_full_time: bool = False,
 ) -> CommitteeSeat:
-    if role not in CommitteeRole.values:
-        raise DomainError(_("Unknown committee role."), fields={"role": [_("Unknown role.")]})
     with transaction.atomic():
         Committee.objects.select_for_update().get(pk=committee.pk)
-        if membership.council_id != committee.council_id:
-            raise DomainError(
-                _("Only delegates of this council can sit on its committees."),
-                fields={"membership": [_("Another council's delegate.")]},
-            )
-        if start_date < membership.start_date or (
-            membership.end_date is not None and start_date > membership.end_date
-        ):
-            raise DomainError(
-                _("The seat must start while the delegate holds their seat in the council."),
-                fields={"start_date": [_("Outside the membership.")]},
-            )
-        active = CommitteeSeat.objects.filter(committee=committee).filter(
-            Q(end_date__isnull=True) | Q(end_date__gte=start_date)
+        check_committee_seat(
+            committee=committee, membership=membership, role=role, start_date=start_date
         )
-        if active.filter(membership__person_id=membership.person_id).exists():
-            raise Conflict(
-                _("%(person)s already sits on this committee.")
-                % {"person": membership.person.full_name}
-            )
-        if role == CommitteeRole.HEAD and active.filter(role=CommitteeRole.HEAD).exists():
-            raise Conflict(
-                _("This committee already has a head."), fields={"role": [_("Already held.")]}
-            )
         seat = CommitteeSeat.objects.create(
             committee=committee,
             membership=membership,
@@ -505,20 +524,29 @@ def create_delegate_group(
     return group
 
 
+def check_group_member(
+    *, group: DelegateGroup, membership: Membership, exclude_id: int | None = None
+) -> None:
+    if membership.term_id != group.term_id:
+        raise DomainError(
+            _("Only delegates of the group's term can join it."),
+            fields={"membership": [_("Another term.")]},
+        )
+    others = GroupMember.objects.filter(group=group, membership=membership)
+    if exclude_id is not None:
+        others = others.exclude(id=exclude_id)
+    if others.exists():
+        raise Conflict(
+            _("%(person)s is already in this group.") % {"person": membership.person.full_name}
+        )
+
+
 def add_group_member(
     *, actor: Any, group: DelegateGroup, membership: Membership, role: str
 ) -> GroupMember:
     with transaction.atomic():
         DelegateGroup.objects.select_for_update().get(pk=group.pk)
-        if membership.term_id != group.term_id:
-            raise DomainError(
-                _("Only delegates of the group's term can join it."),
-                fields={"membership": [_("Another term.")]},
-            )
-        if GroupMember.objects.filter(group=group, membership=membership).exists():
-            raise Conflict(
-                _("%(person)s is already in this group.") % {"person": membership.person.full_name}
-            )
+        check_group_member(group=group, membership=membership)
         member = GroupMember.objects.create(group=group, membership=membership, role=role)
         record_event(
             actor=actor,
@@ -586,6 +614,20 @@ def create_agency(
     return agency
 
 
+def check_agency_official(
+    *, agency: Agency, person: Person, is_head: bool, exclude_id: int | None = None
+) -> None:
+    active = AgencyOfficial.objects.filter(agency_id=agency.pk, end_date__isnull=True)
+    if exclude_id is not None:
+        active = active.exclude(id=exclude_id)
+    if active.filter(person=person).exists():
+        raise Conflict(
+            _("%(person)s already holds a post in this agency.") % {"person": person.full_name}
+        )
+    if is_head and active.filter(is_head=True).exists():
+        raise Conflict(_("This agency already has a head; end that post first."))
+
+
 def add_agency_official(
     *,
     actor: Any,
@@ -597,13 +639,7 @@ def add_agency_official(
 ) -> AgencyOfficial:
     with transaction.atomic():
         Agency.objects.select_for_update().get(pk=agency.pk)
-        active = AgencyOfficial.objects.filter(agency=agency, end_date__isnull=True)
-        if active.filter(person=person).exists():
-            raise Conflict(
-                _("%(person)s already holds a post in this agency.") % {"person": person.full_name}
-            )
-        if is_head and active.filter(is_head=True).exists():
-            raise Conflict(_("This agency already has a head; end that post first."))
+        check_agency_official(agency=agency, person=person, is_head=is_head)
         official = AgencyOfficial.objects.create(
             agency=agency,
             person=person,

@@ -115,3 +115,54 @@ def test_the_admin_audits_an_agency_and_its_officials(admin_client, city_council
     assert AuditEvent.objects.filter(action="councils.agency.add.admin").exists()
     assert AuditEvent.objects.filter(action="councils.agencyofficial.save.admin").exists()
     assert Person.objects.get(pk=person.pk).in_directory
+
+
+def test_the_admin_refuses_a_second_head_of_an_agency(admin_client, city_council):
+    agency = factories.AgencyFactory(council=city_council)
+    factories.AgencyOfficialFactory(agency=agency, is_head=True)
+    prefix = "officials"
+    response = admin_client.post(
+        reverse("admin:councils_agency_change", args=[agency.pk]),
+        {
+            "council": city_council.pk,
+            "kind": agency.kind,
+            "name": agency.name,
+            "is_active": "on",
+            f"{prefix}-TOTAL_FORMS": "1",
+            f"{prefix}-INITIAL_FORMS": "0",
+            f"{prefix}-0-person": factories.PersonFactory().pk,
+            f"{prefix}-0-title": "Giám đốc",
+            f"{prefix}-0-is_head": "on",
+            f"{prefix}-0-start_date": "01/02/2026",
+        },
+    )
+    assert response.status_code == 200
+    assert agency.officials.count() == 1
+
+
+def test_ending_a_membership_in_the_admin_ends_its_committee_seats(admin_client, city_council):
+    import datetime as dt
+
+    from hdnd.councils.models import CommitteeSeat
+
+    term = factories.TermFactory(council=city_council)
+    membership = factories.MembershipFactory(term=term)
+    seat = CommitteeSeat.objects.create(
+        committee=factories.CommitteeFactory(council=city_council),
+        membership=membership,
+        role="member",
+        start_date=term.start_date,
+    )
+    response = admin_client.post(
+        reverse("admin:councils_membership_change", args=[membership.pk]),
+        _membership_form(
+            membership.person,
+            city_council,
+            term,
+            end_date="30/06/2028",
+            end_reason="Chuyển công tác",
+        ),
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    seat.refresh_from_db()
+    assert seat.end_date == dt.date(2028, 6, 30)
