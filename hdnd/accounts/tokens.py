@@ -4,7 +4,7 @@ import hashlib
 import hmac
 import re
 import secrets
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -26,6 +26,12 @@ def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode("ascii")).hexdigest()
 
 
+def end_of_day(day: date) -> datetime:
+    """When a token that "expires on" `day` stops working: the end of that day in the
+    platform's time zone (Asia/Ho_Chi_Minh)."""
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+
+
 def create_api_token(
     *,
     actor: User,
@@ -43,6 +49,11 @@ def create_api_token(
         )
     if not name.strip():
         raise DomainError(_("Give the token a name."), fields={"name": [_("Required.")]})
+    if expires_at is not None and expires_at <= timezone.now():
+        raise DomainError(
+            _("A token cannot expire in the past."),
+            fields={"expires_at": [_("Choose today or a later day.")]},
+        )
     prefix = secrets.token_hex(4)
     secret = secrets.token_urlsafe(32)
     with transaction.atomic():

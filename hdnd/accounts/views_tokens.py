@@ -5,15 +5,12 @@ only its hash is stored, so it is never in a session, a message or a log.
 """
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,8 +20,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from hdnd.accounts.access import access_api_token, access_council_tokens
 from hdnd.accounts.models import ApiScope, ApiToken
 from hdnd.accounts.queries import council_api_token_rows
-from hdnd.accounts.tokens import create_api_token, revoke_api_token
-from hdnd.core.errors import DomainError, NotFound, PermissionDenied
+from hdnd.accounts.tokens import create_api_token, end_of_day, revoke_api_token
+from hdnd.core.errors import DomainError
 
 
 class ApiTokenForm(forms.Form):
@@ -60,30 +57,14 @@ class ApiTokenForm(forms.Form):
         return expires_on
 
     def expires_at(self) -> dt.datetime | None:
-        """The end of the chosen day, in the platform's time zone (Asia/Ho_Chi_Minh)."""
         expires_on = self.cleaned_data.get("expires_on")
-        if expires_on is None:
-            return None
-        next_day = dt.datetime.combine(expires_on + dt.timedelta(days=1), dt.time.min)
-        return timezone.make_aware(next_day)
-
-
-@contextmanager
-def _refusals_as_error_pages() -> Iterator[None]:
-    """What access.py refuses, as Django's 404 and 403 pages."""
-    try:
-        yield
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-    except PermissionDenied as exc:
-        raise DjangoPermissionDenied(exc.message) from exc
+        return None if expires_on is None else end_of_day(expires_on)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def token_list(request: HttpRequest, council_id: int) -> HttpResponse:
-    with _refusals_as_error_pages():
-        council = access_council_tokens(user=request.user, council_id=council_id)
+    council = access_council_tokens(user=request.user, council_id=council_id)
     form = ApiTokenForm(request.POST if request.method == "POST" else None)
     created: ApiToken | None = None
     secret = ""
@@ -117,8 +98,7 @@ def token_list(request: HttpRequest, council_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def token_revoke(request: HttpRequest, council_id: int, token_id: int) -> HttpResponse:
-    with _refusals_as_error_pages():
-        token = access_api_token(user=request.user, council_id=council_id, token_id=token_id)
+    token = access_api_token(user=request.user, council_id=council_id, token_id=token_id)
     revoke_api_token(actor=request.user, token=token)  # type: ignore[arg-type]  # a User
     messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
     return redirect("tokens:list", council_id=token.council_id)
