@@ -2,20 +2,18 @@
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from hdnd.accounts.models import SECOND_FACTOR_ROLES, RoleAssignment
+from hdnd.lib.periods import in_force_on
 
 
 def active_roles(user: Any) -> QuerySet[RoleAssignment]:
     """The user's role assignments in force today."""
     if not getattr(user, "is_authenticated", False) or getattr(user, "pk", None) is None:
         return RoleAssignment.objects.none()
-    today = timezone.localdate()
-    return RoleAssignment.objects.filter(user_id=user.pk, start_date__lte=today).filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=today)
-    )
+    return RoleAssignment.objects.filter(user_id=user.pk).filter(in_force_on(timezone.localdate()))
 
 
 def has_role(user: Any, *, council_id: int, roles: set[str] | None = None) -> bool:
@@ -23,11 +21,6 @@ def has_role(user: Any, *, council_id: int, roles: set[str] | None = None) -> bo
     if roles is not None:
         assignments = assignments.filter(role__in=roles)
     return assignments.exists()
-
-
-def member_council_ids(user: Any) -> set[int]:
-    """Councils where the user holds any role: the ones whose non-public data they see."""
-    return set(active_roles(user).values_list("council_id", flat=True))
 
 
 def staff_council_ids(user: Any) -> set[int]:

@@ -13,7 +13,6 @@ import django_otp
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -23,6 +22,8 @@ from hdnd.accounts.models import Role, RoleAssignment, User
 from hdnd.core.audit import changes_between, record_event
 from hdnd.core.errors import Conflict, DomainError
 from hdnd.councils.models import Agency, Committee, Council, CouncilLevel, Person
+from hdnd.lib.dates import format_day
+from hdnd.lib.periods import overlapping
 
 # Errors
 
@@ -82,14 +83,6 @@ class TooManyWrongCodes(DomainError):
 
 class DeviceAlreadyConfirmed(Conflict):
     code = "device_already_confirmed"
-
-
-def _fmt(day: dt.date | None) -> str:
-    """A day as dd/mm/yyyy; no day is the open end of a seat or role that has not ended."""
-    if day is None:
-        # Translators: as in "from 01/07/2025 to the present".
-        return _("the present")
-    return day.strftime("%d/%m/%Y")
 
 
 # Roles
@@ -156,14 +149,12 @@ def check_role_assignment(
     if end_date is not None and end_date < start_date:
         raise RoleDatesOutOfOrder(
             _("The role must end on or after its start date (%(start)s).")
-            % {"start": _fmt(start_date)},
+            % {"start": format_day(start_date)},
             fields={"end_date": [_("Must not be earlier than the start date.")]},
         )
     same_role = RoleAssignment.objects.filter(user=user, council=council, role=role).filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=start_date)
+        overlapping(start_date, end_date)
     )
-    if end_date is not None:
-        same_role = same_role.filter(start_date__lte=end_date)
     if exclude_id is not None:
         same_role = same_role.exclude(pk=exclude_id)
     clash = same_role.first()
@@ -177,8 +168,8 @@ def check_role_assignment(
                 "user": user.get_username(),
                 "role": label,
                 "council": council.name,
-                "start": _fmt(clash.start_date),
-                "end": _fmt(clash.end_date),
+                "start": format_day(clash.start_date),
+                "end": format_day(clash.end_date),
             },
             fields={"role": [_("Already held over these dates.")]},
         )
@@ -236,13 +227,13 @@ def check_role_end(*, assignment: RoleAssignment, end_date: dt.date) -> None:
     """Raise the DomainError that ending the role on `end_date` would break, if any."""
     if assignment.end_date is not None and assignment.end_date <= end_date:
         raise RoleAlreadyEnded(
-            _("This role already ends on %(date)s.") % {"date": _fmt(assignment.end_date)},
+            _("This role already ends on %(date)s.") % {"date": format_day(assignment.end_date)},
             fields={"end_date": [_("A role can only be ended earlier than it already is.")]},
         )
     if end_date < assignment.start_date:
         raise RoleDatesOutOfOrder(
             _("The role must end on or after its start date (%(start)s).")
-            % {"start": _fmt(assignment.start_date)},
+            % {"start": format_day(assignment.start_date)},
             fields={"end_date": [_("Must not be earlier than the start date.")]},
         )
 

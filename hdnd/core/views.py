@@ -23,7 +23,8 @@ from hdnd.core.paging import page_of
 from hdnd.core.queries import council_audit_actions, council_audit_events
 from hdnd.councils.access import access_council_audit
 from hdnd.councils.models import CouncilLevel
-from hdnd.councils.queries import city_summary, commune_summary, person_memberships
+from hdnd.councils.queries.people import person_memberships
+from hdnd.councils.queries.summaries import city_summary, commune_summary
 
 
 @login_required

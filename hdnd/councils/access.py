@@ -11,7 +11,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from hdnd.accounts.models import Role
-from hdnd.accounts.roles import has_role, is_platform_admin, member_council_ids, staff_council_ids
+from hdnd.accounts.roles import has_role, is_platform_admin, staff_council_ids
 from hdnd.core.errors import NotFound, PermissionDenied
 from hdnd.councils.models import Council, Person
 
@@ -21,19 +21,6 @@ def access_council(*, user: Any, council_id: int) -> Council:
     council = Council.objects.select_related("unit", "parent").filter(id=council_id).first()
     if council is None:
         raise NotFound(_("This council does not exist."))
-    return council
-
-
-def can_view_private_data(*, user: Any, council: Council) -> bool:
-    if is_platform_admin(user):
-        return True
-    return council.pk in member_council_ids(user)
-
-
-def access_council_private(*, user: Any, council_id: int) -> Council:
-    council = access_council(user=user, council_id=council_id)
-    if not can_view_private_data(user=user, council=council):
-        raise PermissionDenied(_("Only people with a role in this council may see this."))
     return council
 
 
@@ -69,10 +56,3 @@ def access_council_audit(*, user: Any, council_id: int) -> Council:
     raise PermissionDenied(
         _("Only the system administrators of this council may see its audit trail.")
     )
-
-
-def can_manage_registry(*, user: Any, council: Council) -> bool:
-    """Editing the registry of a council: its office staff and administrators."""
-    if is_platform_admin(user):
-        return True
-    return has_role(user, council_id=council.pk, roles={Role.OFFICE_STAFF, Role.SYSTEM_ADMIN})

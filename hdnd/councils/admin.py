@@ -10,7 +10,6 @@ from django.http import HttpRequest
 
 from hdnd.core.admin_audit import AuditedModelAdmin
 from hdnd.core.errors import DomainError
-from hdnd.councils import services
 from hdnd.councils.models import (
     AdministrativeUnit,
     Agency,
@@ -26,6 +25,11 @@ from hdnd.councils.models import (
     Term,
     UnitSuccession,
 )
+from hdnd.councils.services.agencies import check_agency_official
+from hdnd.councils.services.committees import check_committee_seat, check_group_member
+from hdnd.councils.services.memberships import check_membership, close_committee_seats
+from hdnd.councils.services.people import list_in_directory
+from hdnd.councils.services.terms import check_term
 
 
 def _as_validation_error(error: DomainError) -> ValidationError:
@@ -75,7 +79,7 @@ class TermForm(forms.ModelForm):  # type: ignore[type-arg]
         data = super().clean() or {}
         if data.get("council") and data.get("start_date") and data.get("end_date"):
             try:
-                services.check_term(
+                check_term(
                     council=data["council"],
                     start_date=data["start_date"],
                     end_date=data["end_date"],
@@ -124,7 +128,7 @@ class MembershipForm(forms.ModelForm):  # type: ignore[type-arg]
         needed = ["person", "council", "term", "position", "start_date"]
         if all(data.get(name) for name in needed):
             try:
-                services.check_membership(
+                check_membership(
                     person=data["person"],
                     council=data["council"],
                     term=data["term"],
@@ -150,9 +154,9 @@ class MembershipAdmin(AuditedModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
-        services.list_in_directory(obj.person_id)
+        list_in_directory(obj.person_id)
         if obj.end_date is not None and "end_date" in form.changed_data:
-            services.close_committee_seats(membership=obj, end_date=obj.end_date)
+            close_committee_seats(membership=obj, end_date=obj.end_date)
 
 
 class CommitteeSeatForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -165,7 +169,7 @@ class CommitteeSeatForm(forms.ModelForm):  # type: ignore[type-arg]
         committee = getattr(self.instance, "committee", None)
         if committee is not None and data.get("membership") and data.get("start_date"):
             try:
-                services.check_committee_seat(
+                check_committee_seat(
                     committee=committee,
                     membership=data["membership"],
                     role=data.get("role", ""),
@@ -204,7 +208,7 @@ class GroupMemberForm(forms.ModelForm):  # type: ignore[type-arg]
         group = getattr(self.instance, "group", None)
         if group is not None and group.pk and data.get("membership"):
             try:
-                services.check_group_member(
+                check_group_member(
                     group=group, membership=data["membership"], exclude_id=self.instance.pk
                 )
             except DomainError as error:
@@ -238,7 +242,7 @@ class AgencyOfficialForm(forms.ModelForm):  # type: ignore[type-arg]
         agency = getattr(self.instance, "agency", None)
         if agency is not None and data.get("person") and not data.get("end_date"):
             try:
-                services.check_agency_official(
+                check_agency_official(
                     agency=agency,
                     person=data["person"],
                     is_head=bool(data.get("is_head")),
@@ -269,4 +273,4 @@ class AgencyAdmin(AuditedModelAdmin):
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         super().save_formset(request, form, formset, change)
         for official in formset.new_objects:
-            services.list_in_directory(official.person_id)
+            list_in_directory(official.person_id)

@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from hdnd.core.errors import DomainError
 from hdnd.councils.models import Committee, Constituency, Council, Position, Term, UnitKind
-from hdnd.councils.queries import DelegateStatus, SearchKind
+from hdnd.councils.queries.people import DelegateStatus
+from hdnd.councils.queries.search import SearchKind
 
 
 def cleaned(form: forms.Form) -> dict[str, Any]:

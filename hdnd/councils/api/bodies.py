@@ -11,7 +11,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from hdnd.core.errors import NotFound
-from hdnd.councils import queries_api
 from hdnd.councils.api.common import (
     DETAIL_ERRORS,
     LIST_ERRORS,
@@ -30,7 +29,17 @@ from hdnd.councils.api.common import (
     search_field,
     validated_filters,
 )
-from hdnd.councils.models import AgencyKind, CommitteeRole, Person, Position, Term
+from hdnd.councils.models import AgencyKind, CommitteeRole, Position, Term
+from hdnd.councils.queries.bodies import (
+    agency_list,
+    agency_with_officials,
+    committee_list,
+    committee_with_seats,
+    council_exists,
+    term_list,
+)
+from hdnd.councils.queries.ordering import BY_FULL_NAME
+from hdnd.councils.queries.people import membership_list, public_people
 
 # Terms of office
 
@@ -62,7 +71,7 @@ class TermListApi(DirectoryApi):
     )
     def get(self, request: Request) -> Response:
         filters = validated_filters(self.FilterSerializer, request)
-        terms = queries_api.term_list(council_id=filters.get("council"))
+        terms = term_list(council_id=filters.get("council"))
         return paginated_response(
             request=request, view=self, queryset=terms, serializer_class=self.OutputSerializer
         )
@@ -81,9 +90,9 @@ class CouncilTermListApi(DirectoryApi):
     def get(self, request: Request, council_id: str) -> Response:
         validated_filters(PageFilterSerializer, request)
         council_pk = path_id(council_id, message=_("No council has this id."))
-        if not queries_api.council_exists(council_id=council_pk):
+        if not council_exists(council_id=council_pk):
             raise NotFound(_("No council has this id."))
-        terms = queries_api.term_list(council_id=council_pk)
+        terms = term_list(council_id=council_pk)
         return paginated_response(
             request=request, view=self, queryset=terms, serializer_class=self.OutputSerializer
         )
@@ -96,13 +105,12 @@ class MembershipListApi(DirectoryApi):
     class FilterSerializer(PageFilterSerializer):
         council = council_filter()
         term = ExistingIdField(
-            model=Term,
+            rows=Term.objects.all,
             not_found=gettext_lazy("No term has this id."),
             help_text="Only this term of office (id).",
         )
         person = ExistingIdField(
-            model=Person,
-            only={"in_directory": True},
+            rows=public_people,
             not_found=gettext_lazy("No person has this id."),
             help_text="Only this person (id).",
         )
@@ -139,7 +147,7 @@ class MembershipListApi(DirectoryApi):
     )
     def get(self, request: Request) -> Response:
         filters = validated_filters(self.FilterSerializer, request)
-        memberships = queries_api.membership_list(
+        memberships = membership_list(
             council_id=filters.get("council"),
             term_id=filters.get("term"),
             person_id=filters.get("person"),
@@ -199,10 +207,11 @@ class CommitteeListApi(DirectoryApi):
     )
     def get(self, request: Request) -> Response:
         filters = validated_filters(self.FilterSerializer, request)
-        committees = queries_api.committee_list(
+        committees = committee_list(
             council_id=filters.get("council"),
             include_inactive=filters["include_inactive"],
             query=filters.get("q", ""),
+            people_by=BY_FULL_NAME,
         )
         return paginated_response(
             request=request, view=self, queryset=committees, serializer_class=self.OutputSerializer
@@ -220,8 +229,9 @@ class CommitteeDetailApi(DirectoryApi):
         responses={200: CommitteeOutputSerializer, **DETAIL_ERRORS},
     )
     def get(self, request: Request, committee_id: str) -> Response:
-        committee = queries_api.committee_detail(
-            committee_id=path_id(committee_id, message=_("No committee has this id."))
+        committee = committee_with_seats(
+            committee_id=path_id(committee_id, message=_("No committee has this id.")),
+            people_by=BY_FULL_NAME,
         )
         return Response(self.OutputSerializer(committee).data)
 
@@ -279,11 +289,12 @@ class AgencyListApi(DirectoryApi):
     )
     def get(self, request: Request) -> Response:
         filters = validated_filters(self.FilterSerializer, request)
-        agencies = queries_api.agency_list(
+        agencies = agency_list(
             council_id=filters.get("council"),
             kind=filters.get("kind"),
             include_inactive=filters["include_inactive"],
             query=filters.get("q", ""),
+            people_by=BY_FULL_NAME,
         )
         return paginated_response(
             request=request, view=self, queryset=agencies, serializer_class=self.OutputSerializer
@@ -301,7 +312,8 @@ class AgencyDetailApi(DirectoryApi):
         responses={200: AgencyOutputSerializer, **DETAIL_ERRORS},
     )
     def get(self, request: Request, agency_id: str) -> Response:
-        agency = queries_api.agency_detail(
-            agency_id=path_id(agency_id, message=_("No agency has this id."))
+        agency = agency_with_officials(
+            agency_id=path_id(agency_id, message=_("No agency has this id.")),
+            people_by=BY_FULL_NAME,
         )
         return Response(self.OutputSerializer(agency).data)

@@ -3,15 +3,16 @@ path ids and the reference shapes nested in many responses.
 
 The directory API is read-only, public data, one view per operation. Each view validates
 its query parameters with a FilterSerializer (bad values answer 400 in the JSON error
-shape), reads through hdnd/councils/queries_api.py and writes the response with its own
+shape), reads through hdnd/councils/queries/ and writes the response with its own
 OutputSerializer. Signed-in people and API tokens with the scope "directory:read" may call
 it; a person's email and phone appear only to signed-in people that
 `can_view_person_contact` allows, never to tokens.
 """
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -80,16 +81,11 @@ class ExistingIdField(serializers.IntegerField):
     """The id of an existing row, e.g. `?council=12`; unknown ids are a 400."""
 
     def __init__(
-        self,
-        *,
-        model: type[Model],
-        not_found: "StrOrPromise",
-        only: dict[str, Any] | None = None,
-        **kwargs: Any,
+        self, *, rows: Callable[[], QuerySet[Any]], not_found: "StrOrPromise", **kwargs: Any
     ) -> None:
-        self.model = model
-        # Rows outside `only` are answered "not found" too, so the filter reveals nothing.
-        self.only = only or {}
+        # Ids outside `rows` (people not in the directory) are "not found" too, so the
+        # filter reveals nothing.
+        self.rows = rows
         kwargs.setdefault("min_value", 1)
         # Beyond a 64-bit key the database would raise, not answer "not found".
         kwargs.setdefault("max_value", MAX_ID)
@@ -99,7 +95,7 @@ class ExistingIdField(serializers.IntegerField):
 
     def to_internal_value(self, data: Any) -> int:
         value = int(super().to_internal_value(data))
-        if not self.model._default_manager.filter(pk=value, **self.only).exists():
+        if not self.rows().filter(pk=value).exists():
             self.fail("not_found")
         return value
 
@@ -122,7 +118,7 @@ def search_field(help_text: str) -> serializers.CharField:
 
 def council_filter(help_text: str = "Only this council (id).") -> ExistingIdField:
     return ExistingIdField(
-        model=Council,
+        rows=Council.objects.all,
         not_found=gettext_lazy("No council has this id."),
         help_text=help_text,
     )

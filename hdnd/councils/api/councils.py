@@ -8,7 +8,6 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from hdnd.councils import queries_api
 from hdnd.councils.api.common import (
     DETAIL_ERRORS,
     LIST_ERRORS,
@@ -25,6 +24,7 @@ from hdnd.councils.api.common import (
     validated_filters,
 )
 from hdnd.councils.models import CouncilLevel
+from hdnd.councils.queries.bodies import council_detail, council_list
 
 
 class CouncilListApi(DirectoryApi):
@@ -59,7 +59,7 @@ class CouncilListApi(DirectoryApi):
     )
     def get(self, request: Request) -> Response:
         filters = validated_filters(self.FilterSerializer, request)
-        councils = queries_api.council_list(
+        councils = council_list(
             level=filters.get("level"), parent_id=filters.get("parent"), query=filters.get("q", "")
         )
         return paginated_response(
@@ -82,7 +82,7 @@ class CouncilDetailApi(DirectoryApi):
         responses={200: OutputSerializer, **DETAIL_ERRORS},
     )
     def get(self, request: Request, council_id: str) -> Response:
-        council = queries_api.council_detail(
+        council = council_detail(
             council_id=path_id(council_id, message=_("No council has this id."))
         )
         return Response(self.OutputSerializer(council).data)

@@ -9,7 +9,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from hdnd.accounts.api_auth import TokenUser
-from hdnd.councils import queries_api
 from hdnd.councils.access import can_view_person_contact
 from hdnd.councils.api.common import (
     DETAIL_ERRORS,
@@ -28,6 +27,7 @@ from hdnd.councils.api.common import (
     validated_filters,
 )
 from hdnd.councils.models import CommitteeRole, Gender, Person, Position
+from hdnd.councils.queries.people import person_list, person_profile
 
 
 class ContactSerializer(serializers.Serializer[Any]):
@@ -75,9 +75,7 @@ class PersonListApi(DirectoryApi):
     )
     def get(self, request: Request) -> Response:
         filters = validated_filters(self.FilterSerializer, request)
-        people = queries_api.person_list(
-            council_id=filters.get("council"), query=filters.get("q", "")
-        )
+        people = person_list(council_id=filters.get("council"), query=filters.get("q", ""))
         return paginated_response(
             request=request, view=self, queryset=people, serializer_class=self.OutputSerializer
         )
@@ -147,7 +145,7 @@ class PersonDetailApi(DirectoryApi):
         responses={200: OutputSerializer, **DETAIL_ERRORS},
     )
     def get(self, request: Request, person_id: str) -> Response:
-        person = queries_api.person_detail(
+        person = person_profile(
             person_id=path_id(person_id, message=_("No person in the directory has this id."))
         )
         # Tokens act for a system, never for a person: they never see contact details.

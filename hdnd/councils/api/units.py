@@ -9,7 +9,6 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from hdnd.councils import queries_api
 from hdnd.councils.api.common import (
     DETAIL_ERRORS,
     LIST_ERRORS,
@@ -22,6 +21,7 @@ from hdnd.councils.api.common import (
     validated_filters,
 )
 from hdnd.councils.models import UnitKind, UnitLevel
+from hdnd.councils.queries.units import unit_code_exists, unit_list, units_with_code
 
 
 class UnitListApi(DirectoryApi):
@@ -40,7 +40,7 @@ class UnitListApi(DirectoryApi):
         q = search_field("Words of the name, with or without diacritics.")
 
         def validate_parent(self, value: str) -> str:
-            if not queries_api.unit_code_exists(code=value):
+            if not unit_code_exists(code=value):
                 raise serializers.ValidationError(_("No administrative unit has this code."))
             return value
 
@@ -68,7 +68,7 @@ class UnitListApi(DirectoryApi):
     )
     def get(self, request: Request) -> Response:
         filters = validated_filters(self.FilterSerializer, request)
-        units = queries_api.unit_list(
+        units = unit_list(
             level=filters.get("level"),
             kind=filters.get("kind"),
             parent_code=filters.get("parent"),
@@ -102,5 +102,6 @@ class UnitDetailApi(DirectoryApi):
         responses={200: OutputSerializer, **DETAIL_ERRORS},
     )
     def get(self, request: Request, code: str) -> Response:
-        unit = queries_api.unit_by_code(code=code)
+        # A reused code names the current unit; its neighbours come by level and code.
+        unit = units_with_code(code=code, linked_by=("level", "code"))[0]
         return Response(self.OutputSerializer(unit).data)

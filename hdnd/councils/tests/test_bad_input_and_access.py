@@ -7,9 +7,9 @@ from django.core.management import CommandError, call_command
 
 from hdnd.accounts.models import Role
 from hdnd.core.errors import Conflict
-from hdnd.councils import services
 from hdnd.councils.access import can_view_person_contact
 from hdnd.councils.models import Committee
+from hdnd.councils.services.committees import create_committee
 from hdnd.testing import factories
 
 
@@ -28,7 +28,7 @@ def test_a_concurrent_duplicate_committee_is_a_conflict_not_a_crash(city_staff, 
     # Another request inserted the same name a moment ago (its folded form not yet compared).
     Committee.objects.create(council=city_council, name="Ban Đô thị", search_text="stale")
     with pytest.raises(Conflict):
-        services.create_committee(actor=city_staff, council=city_council, name="Ban Đô thị")
+        create_committee(actor=city_staff, council=city_council, name="Ban Đô thị")
 
 
 def test_a_delegate_does_not_see_other_delegates_contact_details(city_council):

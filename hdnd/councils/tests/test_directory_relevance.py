@@ -3,7 +3,7 @@ matches first."""
 
 import pytest
 
-from hdnd.councils.queries import directory_search
+from hdnd.councils.queries.search import directory_search
 from hdnd.testing import factories
 
 

@@ -4,8 +4,17 @@ import pytest
 
 from hdnd.core.errors import Conflict, DomainError
 from hdnd.core.models import AuditEvent
-from hdnd.councils import services
 from hdnd.councils.models import CommitteeRole, Membership, Position
+from hdnd.councils.services.agencies import add_agency_official, create_agency
+from hdnd.councils.services.committees import (
+    add_committee_seat,
+    add_group_member,
+    create_committee,
+    create_delegate_group,
+)
+from hdnd.councils.services.memberships import add_membership, change_position, end_membership
+from hdnd.councils.services.people import create_person, update_person
+from hdnd.councils.services.terms import create_term
 from hdnd.testing import factories
 
 D = dt.date
@@ -22,7 +31,7 @@ def person(db):
 
 
 def test_it_creates_a_person_with_a_normalised_and_folded_name(city_staff):
-    person = services.create_person(actor=city_staff, full_name="  Trần   Thị Hoà ")
+    person = create_person(actor=city_staff, full_name="  Trần   Thị Hoà ")
     assert person.full_name == "Trần Thị Hòa"
     assert person.search_text == "tran thi hoa"
     event = AuditEvent.objects.get(action="councils.person.create")
@@ -31,19 +40,19 @@ def test_it_creates_a_person_with_a_normalised_and_folded_name(city_staff):
 
 def test_it_refuses_an_empty_name(city_staff):
     with pytest.raises(DomainError) as error:
-        services.create_person(actor=city_staff, full_name="   ")
+        create_person(actor=city_staff, full_name="   ")
     assert "full_name" in error.value.fields
 
 
 def test_it_keeps_contact_values_out_of_the_audit_trail(city_staff, person):
-    services.update_person(actor=city_staff, person=person, phone="0912345678")
+    update_person(actor=city_staff, person=person, phone="0912345678")
     event = AuditEvent.objects.get(action="councils.person.update")
     assert "0912345678" not in str(event.changes)
 
 
 def test_it_refuses_a_term_that_overlaps_another(city_staff, city_council, term):
     with pytest.raises(Conflict) as error:
-        services.create_term(
+        create_term(
             actor=city_staff,
             council=city_council,
             name="Khóa thử",
@@ -55,7 +64,7 @@ def test_it_refuses_a_term_that_overlaps_another(city_staff, city_council, term)
 
 def test_it_refuses_a_term_that_ends_before_it_starts(city_staff, city_council):
     with pytest.raises(DomainError):
-        services.create_term(
+        create_term(
             actor=city_staff,
             council=city_council,
             name="Khóa ngược",
@@ -65,7 +74,7 @@ def test_it_refuses_a_term_that_ends_before_it_starts(city_staff, city_council):
 
 
 def test_it_creates_adjacent_terms(city_staff, city_council, term):
-    previous = services.create_term(
+    previous = create_term(
         actor=city_staff,
         council=city_council,
         name="Khóa XVI",
@@ -77,7 +86,7 @@ def test_it_creates_adjacent_terms(city_staff, city_council, term):
 
 
 def test_it_adds_a_membership_and_audits_it(city_staff, city_council, term, person):
-    membership = services.add_membership(
+    membership = add_membership(
         actor=city_staff, person=person, council=city_council, term=term, start_date=term.start_date
     )
     assert membership.position == Position.DELEGATE
@@ -98,13 +107,13 @@ def test_it_adds_a_membership_and_audits_it(city_staff, city_council, term, pers
 def test_it_refuses_overlapping_memberships_of_one_person(
     city_staff, city_council, term, person, start, end, refused
 ):
-    first = services.add_membership(
+    first = add_membership(
         actor=city_staff, person=person, council=city_council, term=term, start_date=term.start_date
     )
-    services.end_membership(actor=city_staff, membership=first, end_date=D(2027, 12, 31))
+    end_membership(actor=city_staff, membership=first, end_date=D(2027, 12, 31))
     if refused:
         with pytest.raises(DomainError):
-            services.add_membership(
+            add_membership(
                 actor=city_staff,
                 person=person,
                 council=city_council,
@@ -113,18 +122,18 @@ def test_it_refuses_overlapping_memberships_of_one_person(
                 end_date=end,
             )
     else:
-        services.add_membership(
+        add_membership(
             actor=city_staff, person=person, council=city_council, term=term, start_date=start
         )
         assert Membership.objects.filter(person=person).count() == 2
 
 
 def test_it_says_why_a_duplicate_membership_is_refused(city_staff, city_council, term, person):
-    services.add_membership(
+    add_membership(
         actor=city_staff, person=person, council=city_council, term=term, start_date=term.start_date
     )
     with pytest.raises(Conflict) as error:
-        services.add_membership(
+        add_membership(
             actor=city_staff,
             person=person,
             council=city_council,
@@ -136,7 +145,7 @@ def test_it_says_why_a_duplicate_membership_is_refused(city_staff, city_council,
 
 def test_it_refuses_a_term_of_another_council(city_staff, commune_a, term, person):
     with pytest.raises(DomainError):
-        services.add_membership(
+        add_membership(
             actor=city_staff,
             person=person,
             council=commune_a,
@@ -147,7 +156,7 @@ def test_it_refuses_a_term_of_another_council(city_staff, commune_a, term, perso
 
 def test_it_allows_one_chair_at_a_time(city_staff, city_council, term):
     chair = factories.PersonFactory()
-    services.add_membership(
+    add_membership(
         actor=city_staff,
         person=chair,
         council=city_council,
@@ -156,7 +165,7 @@ def test_it_allows_one_chair_at_a_time(city_staff, city_council, term):
         position=Position.CHAIR,
     )
     with pytest.raises(Conflict):
-        services.add_membership(
+        add_membership(
             actor=city_staff,
             person=factories.PersonFactory(),
             council=city_council,
@@ -167,10 +176,10 @@ def test_it_allows_one_chair_at_a_time(city_staff, city_council, term):
 
 
 def test_it_keeps_history_when_the_position_changes(city_staff, city_council, term, person):
-    membership = services.add_membership(
+    membership = add_membership(
         actor=city_staff, person=person, council=city_council, term=term, start_date=term.start_date
     )
-    new = services.change_position(
+    new = change_position(
         actor=city_staff, membership=membership, position=Position.VICE_CHAIR, on_date=D(2027, 1, 1)
     )
     membership.refresh_from_db()
@@ -180,30 +189,28 @@ def test_it_keeps_history_when_the_position_changes(city_staff, city_council, te
 
 
 def test_it_ends_committee_seats_with_the_membership(city_staff, city_council, term, person):
-    membership = services.add_membership(
+    membership = add_membership(
         actor=city_staff, person=person, council=city_council, term=term, start_date=term.start_date
     )
-    committee = services.create_committee(actor=city_staff, council=city_council, name="Ban Đô thị")
-    seat = services.add_committee_seat(
+    committee = create_committee(actor=city_staff, council=city_council, name="Ban Đô thị")
+    seat = add_committee_seat(
         actor=city_staff,
         committee=committee,
         membership=membership,
         role=CommitteeRole.HEAD,
         start_date=term.start_date,
     )
-    services.end_membership(actor=city_staff, membership=membership, end_date=D(2028, 1, 1))
+    end_membership(actor=city_staff, membership=membership, end_date=D(2028, 1, 1))
     seat.refresh_from_db()
     assert seat.end_date == D(2028, 1, 1)
 
 
 def test_it_allows_one_committee_head(city_staff, city_council, term):
-    committee = services.create_committee(
-        actor=city_staff, council=city_council, name="Ban Pháp chế"
-    )
+    committee = create_committee(actor=city_staff, council=city_council, name="Ban Pháp chế")
     for index in range(2):
         membership = factories.MembershipFactory(term=term)
         if index == 0:
-            services.add_committee_seat(
+            add_committee_seat(
                 actor=city_staff,
                 committee=committee,
                 membership=membership,
@@ -212,7 +219,7 @@ def test_it_allows_one_committee_head(city_staff, city_council, term):
             )
         else:
             with pytest.raises(Conflict):
-                services.add_committee_seat(
+                add_committee_seat(
                     actor=city_staff,
                     committee=committee,
                     membership=membership,
@@ -224,7 +231,7 @@ def test_it_allows_one_committee_head(city_staff, city_council, term):
 def test_it_refuses_a_committee_seat_for_another_councils_delegate(city_staff, commune_a, term):
     committee = factories.CommitteeFactory(council=commune_a)
     with pytest.raises(DomainError):
-        services.add_committee_seat(
+        add_committee_seat(
             actor=city_staff,
             committee=committee,
             membership=factories.MembershipFactory(term=term),
@@ -234,16 +241,14 @@ def test_it_refuses_a_committee_seat_for_another_councils_delegate(city_staff, c
 
 
 def test_it_refuses_a_duplicate_committee_name_whatever_the_accents(city_staff, city_council):
-    services.create_committee(actor=city_staff, council=city_council, name="Ban Văn hóa – Xã hội")
+    create_committee(actor=city_staff, council=city_council, name="Ban Văn hóa – Xã hội")
     with pytest.raises(Conflict):
-        services.create_committee(
-            actor=city_staff, council=city_council, name="Ban Văn hoá – Xã hội"
-        )
+        create_committee(actor=city_staff, council=city_council, name="Ban Văn hoá – Xã hội")
 
 
 def test_it_adds_group_members_of_the_same_term_only(city_staff, city_council, term):
-    group = services.create_delegate_group(actor=city_staff, term=term, name="Tổ đại biểu số 1")
-    services.add_group_member(
+    group = create_delegate_group(actor=city_staff, term=term, name="Tổ đại biểu số 1")
+    add_group_member(
         actor=city_staff,
         group=group,
         membership=factories.MembershipFactory(term=term),
@@ -253,7 +258,7 @@ def test_it_adds_group_members_of_the_same_term_only(city_staff, city_council, t
         council=city_council, name="Khóa XVI", start_date=D(2021, 6, 1), end_date=D(2026, 3, 14)
     )
     with pytest.raises(DomainError):
-        services.add_group_member(
+        add_group_member(
             actor=city_staff,
             group=group,
             membership=factories.MembershipFactory(term=other_term),
@@ -262,14 +267,14 @@ def test_it_adds_group_members_of_the_same_term_only(city_staff, city_council, t
 
 
 def test_it_builds_an_agency_tree_with_one_head(city_staff, city_council):
-    ubnd = services.create_agency(
+    ubnd = create_agency(
         actor=city_staff, council=city_council, name="UBND thành phố Hà Nội", kind="ubnd"
     )
-    department = services.create_agency(
+    department = create_agency(
         actor=city_staff, council=city_council, name="Sở Xây dựng", kind="department", parent=ubnd
     )
     assert department.search_text == "so xay dung"
-    services.add_agency_official(
+    add_agency_official(
         actor=city_staff,
         agency=department,
         person=factories.PersonFactory(),
@@ -278,7 +283,7 @@ def test_it_builds_an_agency_tree_with_one_head(city_staff, city_council):
         is_head=True,
     )
     with pytest.raises(Conflict):
-        services.add_agency_official(
+        add_agency_official(
             actor=city_staff,
             agency=department,
             person=factories.PersonFactory(),
@@ -291,6 +296,6 @@ def test_it_builds_an_agency_tree_with_one_head(city_staff, city_council):
 def test_it_refuses_a_parent_agency_of_another_council(city_staff, city_council, commune_a):
     ubnd = factories.AgencyFactory(council=commune_a, kind="ubnd")
     with pytest.raises(DomainError):
-        services.create_agency(
+        create_agency(
             actor=city_staff, council=city_council, name="Sở Y tế", kind="department", parent=ubnd
         )

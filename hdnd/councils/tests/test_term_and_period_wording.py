@@ -10,8 +10,9 @@ from hdnd.accounts import services as account_services
 from hdnd.accounts.models import Role
 from hdnd.core.errors import Conflict, DomainError
 from hdnd.core.models import AuditEvent
-from hdnd.councils import services
 from hdnd.councils.models import Term
+from hdnd.councils.services.memberships import add_membership
+from hdnd.councils.services.terms import create_term
 from hdnd.testing import factories
 
 D = dt.date
@@ -37,7 +38,7 @@ def test_a_term_of_another_council_is_named_without_a_second_khoa(
     other_term = factories.TermFactory(council=commune_a, name="Khóa I", number=1)
     person = factories.PersonFactory()
     with translation.override("vi"), pytest.raises(DomainError) as error:
-        services.add_membership(
+        add_membership(
             actor=city_staff,
             person=person,
             council=city_council,
@@ -49,7 +50,7 @@ def test_a_term_of_another_council_is_named_without_a_second_khoa(
 
 def test_the_audit_summary_of_a_new_term_names_it_once(city_staff, city_council):
     with translation.override("vi"):
-        term = services.create_term(
+        term = create_term(
             actor=city_staff,
             council=city_council,
             name="Khóa XVII",
@@ -63,11 +64,11 @@ def test_the_audit_summary_of_a_new_term_names_it_once(city_staff, city_council)
 def test_an_overlapping_seat_that_has_not_ended_runs_to_the_present(city_staff, city_council):
     term = factories.TermFactory(council=city_council)
     person = factories.PersonFactory(full_name="Lê Văn Hòa")
-    services.add_membership(
+    add_membership(
         actor=city_staff, person=person, council=city_council, term=term, start_date=D(2026, 3, 15)
     )
     with translation.override("vi"), pytest.raises(Conflict) as error:
-        services.add_membership(
+        add_membership(
             actor=city_staff,
             person=person,
             council=city_council,
@@ -78,7 +79,7 @@ def test_an_overlapping_seat_that_has_not_ended_runs_to_the_present(city_staff, 
     assert "…" not in error.value.message
 
     with translation.override("en"), pytest.raises(Conflict) as error:
-        services.add_membership(
+        add_membership(
             actor=city_staff,
             person=person,
             council=city_council,
