@@ -39,8 +39,11 @@ def query_words(query: str) -> list[str]:
 
 def _starts_a_word(field: str, words: str) -> Q:
     """`words` at the start of `field` or right after a space: "ha" finds "Hà Nội" but not
-    the "ha" inside "nhân"."""
-    return Q(**{f"{field}__startswith": words}) | Q(**{f"{field}__contains": f" {words}"})
+    the "ha" inside "nhân". The plain `contains` comes first so that PostgreSQL's trigram
+    index finds the candidates; the word-start test then only filters them."""
+    return Q(**{f"{field}__contains": words}) & (
+        Q(**{f"{field}__startswith": words}) | Q(**{f"{field}__contains": f" {words}"})
+    )
 
 
 def filter_by_search(
