@@ -1,6 +1,7 @@
 """The admin for reference data. Registry rules still hold: membership and term forms
 run the same checks as the services, and every save is audited."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -32,8 +33,12 @@ from hdnd.councils.services.people import list_in_directory
 from hdnd.councils.services.terms import check_term
 
 
-def _as_validation_error(error: DomainError) -> ValidationError:
-    return ValidationError(error.message)
+def _checked(check: Callable[..., None], **arguments: Any) -> None:
+    """Run a service's check_* rule; its refusal becomes the form's error."""
+    try:
+        check(**arguments)
+    except DomainError as error:
+        raise ValidationError(error.message) from error
 
 
 class UnitSuccessionInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -78,15 +83,13 @@ class TermForm(forms.ModelForm):  # type: ignore[type-arg]
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("council") and data.get("start_date") and data.get("end_date"):
-            try:
-                check_term(
-                    council=data["council"],
-                    start_date=data["start_date"],
-                    end_date=data["end_date"],
-                    exclude_id=self.instance.pk,
-                )
-            except DomainError as error:
-                raise _as_validation_error(error) from error
+            _checked(
+                check_term,
+                council=data["council"],
+                start_date=data["start_date"],
+                end_date=data["end_date"],
+                exclude_id=self.instance.pk,
+            )
         return data
 
 
@@ -127,19 +130,17 @@ class MembershipForm(forms.ModelForm):  # type: ignore[type-arg]
         data = super().clean() or {}
         needed = ["person", "council", "term", "position", "start_date"]
         if all(data.get(name) for name in needed):
-            try:
-                check_membership(
-                    person=data["person"],
-                    council=data["council"],
-                    term=data["term"],
-                    position=data["position"],
-                    start_date=data["start_date"],
-                    end_date=data.get("end_date"),
-                    constituency=data.get("constituency"),
-                    exclude_id=self.instance.pk,
-                )
-            except DomainError as error:
-                raise _as_validation_error(error) from error
+            _checked(
+                check_membership,
+                person=data["person"],
+                council=data["council"],
+                term=data["term"],
+                position=data["position"],
+                start_date=data["start_date"],
+                end_date=data.get("end_date"),
+                constituency=data.get("constituency"),
+                exclude_id=self.instance.pk,
+            )
         return data
 
 
@@ -168,16 +169,14 @@ class CommitteeSeatForm(forms.ModelForm):  # type: ignore[type-arg]
         data = super().clean() or {}
         committee = getattr(self.instance, "committee", None)
         if committee is not None and data.get("membership") and data.get("start_date"):
-            try:
-                check_committee_seat(
-                    committee=committee,
-                    membership=data["membership"],
-                    role=data.get("role", ""),
-                    start_date=data["start_date"],
-                    exclude_id=self.instance.pk,
-                )
-            except DomainError as error:
-                raise _as_validation_error(error) from error
+            _checked(
+                check_committee_seat,
+                committee=committee,
+                membership=data["membership"],
+                role=data.get("role", ""),
+                start_date=data["start_date"],
+                exclude_id=self.instance.pk,
+            )
         return data
 
 
@@ -207,12 +206,12 @@ class GroupMemberForm(forms.ModelForm):  # type: ignore[type-arg]
         data = super().clean() or {}
         group = getattr(self.instance, "group", None)
         if group is not None and group.pk and data.get("membership"):
-            try:
-                check_group_member(
-                    group=group, membership=data["membership"], exclude_id=self.instance.pk
-                )
-            except DomainError as error:
-                raise _as_validation_error(error) from error
+            _checked(
+                check_group_member,
+                group=group,
+                membership=data["membership"],
+                exclude_id=self.instance.pk,
+            )
         return data
 
 
@@ -241,15 +240,13 @@ class AgencyOfficialForm(forms.ModelForm):  # type: ignore[type-arg]
         data = super().clean() or {}
         agency = getattr(self.instance, "agency", None)
         if agency is not None and data.get("person") and not data.get("end_date"):
-            try:
-                check_agency_official(
-                    agency=agency,
-                    person=data["person"],
-                    is_head=bool(data.get("is_head")),
-                    exclude_id=self.instance.pk,
-                )
-            except DomainError as error:
-                raise _as_validation_error(error) from error
+            _checked(
+                check_agency_official,
+                agency=agency,
+                person=data["person"],
+                is_head=bool(data.get("is_head")),
+                exclude_id=self.instance.pk,
+            )
         return data
 
 
