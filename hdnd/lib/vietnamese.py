@@ -13,6 +13,7 @@ must not depend on which keyboard or office typed it, so:
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"[^\W\d_]+")
@@ -104,3 +105,41 @@ def _tone_index(syllable: str) -> int | None:
     if len(vowels) == 1 or end < len(syllable):
         return end - 1
     return start + (len(vowels) - 1) // 2
+
+
+# Vietnamese alphabetical order: ă and â after a, đ after d, ê after e, ô and ơ after o,
+# ư after u; f, j, w and z (in foreign names) keep their Latin places.
+_ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+_LETTER_RANK = {letter: 200 + index for index, letter in enumerate(_ALPHABET)}
+# Tones break ties, in dictionary order: none, huyền, hỏi, ngã, sắc, nặng.
+_TONE_RANK = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+
+
+@lru_cache(maxsize=65536)
+def collation_key(text: str) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
+    """A sort key in Vietnamese dictionary order ("Dương" before "Đại", "An" before "Ăn"):
+    letters first, then tones, then case. The same order as PostgreSQL's ICU collation
+    "vi-VN", for the embedded SQLite database."""
+    letters: list[int] = []
+    tones: list[int] = []
+    cases: list[int] = []
+    for char in unicodedata.normalize("NFC", text):
+        lower = char.lower()
+        decomposed = unicodedata.normalize("NFD", lower)
+        tone = next((_TONE_RANK[mark] for mark in decomposed if mark in _TONE_RANK), 0)
+        base = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONE_RANK))
+        if base in _LETTER_RANK:
+            letters.append(_LETTER_RANK[base])
+        elif base and ord(base[0]) < 200:
+            letters.append(ord(base[0]))  # spaces, digits and punctuation before letters
+        else:
+            letters.append(1000 + ord(base[0]) if base else 0)
+        tones.append(tone)
+        cases.append(0 if char == lower else 1)
+    return tuple(letters), tuple(tones), tuple(cases)
+
+
+def compare_vietnamese(left: str, right: str) -> int:
+    """-1, 0 or 1: the comparison behind the SQLite collation "vi"."""
+    left_key, right_key = collation_key(left), collation_key(right)
+    return (left_key > right_key) - (left_key < right_key)

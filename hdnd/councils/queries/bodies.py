@@ -23,10 +23,12 @@ from hdnd.councils.models import (
     Term,
 )
 from hdnd.councils.queries.ordering import (
-    BY_FOLDED_NAME,
+    BY_VIETNAMESE_ORDER,
     COMMITTEE_ROLE_ORDER,
     GROUP_ROLE_ORDER,
+    person_order,
     rank,
+    vietnamese,
 )
 from hdnd.councils.search import filter_by_search
 from hdnd.lib.periods import in_force_on
@@ -93,14 +95,18 @@ def term_list(*, council_id: int | None = None) -> QuerySet[Term]:
 
 
 def current_committee_seats(
-    *, people_by: str = BY_FOLDED_NAME
+    *, people_by: str = BY_VIETNAMESE_ORDER
 ) -> "Prefetch[str, QuerySet[CommitteeSeat], str]":
     """A committee's seats in force today as `current_seats`: the head, deputies, then
     members, each by the person's name field `people_by`."""
     seats = (
         CommitteeSeat.objects.filter(in_force_on(timezone.localdate()))
         .select_related("membership__person")
-        .order_by(rank("role", COMMITTEE_ROLE_ORDER), f"membership__person__{people_by}", "id")
+        .order_by(
+            rank("role", COMMITTEE_ROLE_ORDER),
+            person_order("membership__person__", people_by),
+            "id",
+        )
     )
     return Prefetch("seats", queryset=seats, to_attr="current_seats")
 
@@ -110,7 +116,7 @@ def council_committees(*, council: Council) -> QuerySet[Committee]:
     return (
         Committee.objects.filter(council=council, is_active=True)
         .prefetch_related(current_committee_seats())
-        .order_by("search_text", "id")
+        .order_by(vietnamese("name"), "id")
     )
 
 
@@ -119,7 +125,7 @@ def committee_list(
     council_id: int | None = None,
     include_inactive: bool = False,
     query: str = "",
-    people_by: str = BY_FOLDED_NAME,
+    people_by: str = BY_VIETNAMESE_ORDER,
 ) -> QuerySet[Committee]:
     committees = Committee.objects.select_related("council").prefetch_related(
         current_committee_seats(people_by=people_by)
@@ -134,7 +140,7 @@ def committee_list(
 
 
 def committee_with_seats(
-    *, committee_id: int, with_former: bool = False, people_by: str = BY_FOLDED_NAME
+    *, committee_id: int, with_former: bool = False, people_by: str = BY_VIETNAMESE_ORDER
 ) -> Committee:
     """A committee with its seats in force (`current_seats`) and, `with_former`, its
     former seats (`former_seats`), latest ended first."""
@@ -171,7 +177,7 @@ def council_groups(*, council: Council, term: Term) -> QuerySet[DelegateGroup]:
 
 def group_with_members(*, group_id: int) -> DelegateGroup:
     members = GroupMember.objects.select_related("membership__person").order_by(
-        rank("role", GROUP_ROLE_ORDER), "membership__person__search_text", "id"
+        rank("role", GROUP_ROLE_ORDER), vietnamese("membership__person__full_name"), "id"
     )
     group = (
         DelegateGroup.objects.select_related("council", "term", "constituency")
@@ -188,14 +194,14 @@ def group_with_members(*, group_id: int) -> DelegateGroup:
 
 
 def current_officials(
-    *, people_by: str = BY_FOLDED_NAME
+    *, people_by: str = BY_VIETNAMESE_ORDER
 ) -> "Prefetch[str, QuerySet[AgencyOfficial], str]":
     """An agency's officials in post today as `current_officials`: the head first, then
     by the person's name field `people_by`."""
     officials = (
         AgencyOfficial.objects.filter(in_force_on(timezone.localdate()))
         .select_related("person")
-        .order_by("-is_head", f"person__{people_by}", "id")
+        .order_by("-is_head", person_order("person__", people_by), "id")
     )
     return Prefetch("officials", queryset=officials, to_attr="current_officials")
 
@@ -219,7 +225,7 @@ def agency_tree(*, council: Council) -> list[AgencyNode]:
     agencies = list(
         Agency.objects.filter(council=council, is_active=True)
         .prefetch_related(current_officials())
-        .order_by("kind", "search_text", "id")
+        .order_by("kind", vietnamese("name"), "id")
     )
     nodes = {agency.pk: AgencyNode(agency) for agency in agencies}
     roots: list[AgencyNode] = []
@@ -235,7 +241,7 @@ def agency_list(
     kind: str | None = None,
     include_inactive: bool = False,
     query: str = "",
-    people_by: str = BY_FOLDED_NAME,
+    people_by: str = BY_VIETNAMESE_ORDER,
 ) -> QuerySet[Agency]:
     agencies = Agency.objects.select_related("council", "parent").prefetch_related(
         current_officials(people_by=people_by)
@@ -256,7 +262,7 @@ def agency_with_officials(
     agency_id: int,
     with_former: bool = False,
     with_children: bool = False,
-    people_by: str = BY_FOLDED_NAME,
+    people_by: str = BY_VIETNAMESE_ORDER,
 ) -> Agency:
     """An agency with its officials in post (`current_officials`), `with_former` its
     former officials (`former_officials`, latest ended first), `with_children` its active
@@ -270,7 +276,7 @@ def agency_with_officials(
         )
         related.append(Prefetch("officials", queryset=former, to_attr="former_officials"))
     if with_children:
-        children = Agency.objects.filter(is_active=True).order_by("kind", "search_text", "id")
+        children = Agency.objects.filter(is_active=True).order_by("kind", vietnamese("name"), "id")
         related.append(Prefetch("children", queryset=children))
     agency = (
         Agency.objects.select_related("council", "parent")

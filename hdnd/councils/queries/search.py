@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import BooleanField, Case, CharField, F, IntegerField, QuerySet, Value, When
-from django.db.models.functions import Coalesce, Length
+from django.db.models.functions import Coalesce, Collate, Length
 from django.utils.translation import gettext_lazy
 
 from hdnd.councils.models import (
@@ -123,25 +123,31 @@ def _search_parts(query: str) -> dict[str, QuerySet[Any]]:
     parts: dict[str, QuerySet[Any]] = {}
     for rank, (kind, (queryset, also, columns)) in enumerate(sources.items()):
         found = filter_by_search(queryset, query, also=also).order_by()
-        parts[kind] = found.annotate(
-            hit_match=search_rank(query),
-            hit_rank=Value(rank, output_field=IntegerField()),
-            hit_kind=Value(kind, output_field=CharField()),
-            hit_id=F("pk"),
-            hit_sort=F("search_text"),
-            hit_length=Length("search_text"),
-            **columns,
-        ).values(
-            "hit_match",
-            "hit_length",
-            "hit_rank",
-            "hit_kind",
-            "hit_id",
-            "hit_sort",
-            "hit_code",
-            "hit_title",
-            "hit_detail",
-            "hit_former",
+        parts[kind] = (
+            found.annotate(
+                hit_match=search_rank(query),
+                hit_rank=Value(rank, output_field=IntegerField()),
+                hit_kind=Value(kind, output_field=CharField()),
+                hit_id=F("pk"),
+                hit_length=Length("search_text"),
+                **columns,
+            )
+            .annotate(
+                # Vietnamese dictionary order of the names shown.
+                hit_sort=Collate(F("hit_title"), "vi"),
+            )
+            .values(
+                "hit_match",
+                "hit_length",
+                "hit_rank",
+                "hit_kind",
+                "hit_id",
+                "hit_sort",
+                "hit_code",
+                "hit_title",
+                "hit_detail",
+                "hit_former",
+            )
         )
     return parts
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from hdnd.core.errors import NotFound
 from hdnd.councils.models import AdministrativeUnit, UnitLevel, UnitSuccession
+from hdnd.councils.queries.ordering import vietnamese
 from hdnd.councils.search import filter_by_search
 
 # Official codes are at most ten digits.
@@ -87,7 +88,7 @@ def unit_children(*, unit: AdministrativeUnit, kind: str = "") -> QuerySet[Admin
     children = AdministrativeUnit.objects.filter(parent=unit, valid_until__isnull=True)
     if kind:
         children = children.filter(kind=kind)
-    return children.select_related("council").order_by("search_text", "code", "id")
+    return children.select_related("council").order_by(vietnamese("name"), "code", "id")
 
 
 def unit_child_kinds(*, unit: AdministrativeUnit) -> dict[str, int]:
@@ -107,7 +108,7 @@ def former_units(*, unit: AdministrativeUnit) -> QuerySet[AdministrativeUnit]:
     taken_over_here = UnitSuccession.objects.filter(predecessor=OuterRef("pk")).filter(
         Q(successor=unit) | Q(successor__parent=unit)
     )
-    successors = AdministrativeUnit.objects.order_by("search_text", "code")
+    successors = AdministrativeUnit.objects.order_by(vietnamese("name"), "code")
     return (
         AdministrativeUnit.objects.filter(valid_until__isnull=False)
         .filter(Q(parent=unit) | Q(parent__parent=unit) | Q(Exists(taken_over_here)))

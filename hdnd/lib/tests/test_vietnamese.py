@@ -146,3 +146,27 @@ def test_normalize_does_not_change_the_folded_form(text: str) -> None:
 @given(any_text)
 def test_fold_leaves_no_combining_marks(text: str) -> None:
     assert not any(unicodedata.combining(ch) for ch in fold(text))
+
+
+def test_it_sorts_in_vietnamese_dictionary_order():
+    from hdnd.lib.vietnamese import collation_key
+
+    names = ["Đống Đa", "Dương Nội", "Ăn", "An", "Ấp", "Định Công", "Đại Mỗ", "Ba Đình", "Bạch Mai"]
+    assert sorted(names, key=collation_key) == [
+        "An",
+        "Ăn",
+        "Ấp",
+        "Ba Đình",
+        "Bạch Mai",
+        "Dương Nội",
+        "Đại Mỗ",
+        "Định Công",
+        "Đống Đa",
+    ]
+
+
+def test_tones_break_ties_in_dictionary_order():
+    from hdnd.lib.vietnamese import collation_key
+
+    tones = ["ma", "mà", "mả", "mã", "má", "mạ"]
+    assert sorted(reversed(tones), key=collation_key) == tones
