@@ -29,6 +29,7 @@ from hdnd.councils.queries.ordering import (
     person_order,
     rank,
     vietnamese,
+    vietnamese_names,
 )
 from hdnd.councils.search import filter_by_search
 from hdnd.lib.periods import in_force_on
@@ -104,7 +105,7 @@ def current_committee_seats(
         .select_related("membership__person")
         .order_by(
             rank("role", COMMITTEE_ROLE_ORDER),
-            person_order("membership__person__", people_by),
+            *person_order("membership__person__", people_by),
             "id",
         )
     )
@@ -177,7 +178,7 @@ def council_groups(*, council: Council, term: Term) -> QuerySet[DelegateGroup]:
 
 def group_with_members(*, group_id: int) -> DelegateGroup:
     members = GroupMember.objects.select_related("membership__person").order_by(
-        rank("role", GROUP_ROLE_ORDER), vietnamese("membership__person__full_name"), "id"
+        rank("role", GROUP_ROLE_ORDER), *vietnamese_names("membership__person__full_name"), "id"
     )
     group = (
         DelegateGroup.objects.select_related("council", "term", "constituency")
@@ -201,7 +202,7 @@ def current_officials(
     officials = (
         AgencyOfficial.objects.filter(in_force_on(timezone.localdate()))
         .select_related("person")
-        .order_by("-is_head", person_order("person__", people_by), "id")
+        .order_by("-is_head", *person_order("person__", people_by), "id")
     )
     return Prefetch("officials", queryset=officials, to_attr="current_officials")
 

@@ -18,7 +18,12 @@ from hdnd.councils.models import (
     Position,
     Term,
 )
-from hdnd.councils.queries.ordering import COMMITTEE_ROLE_ORDER, POSITION_ORDER, rank, vietnamese
+from hdnd.councils.queries.ordering import (
+    COMMITTEE_ROLE_ORDER,
+    POSITION_ORDER,
+    rank,
+    vietnamese_names,
+)
 from hdnd.councils.search import filter_by_search
 from hdnd.lib.periods import in_force_on
 
@@ -101,7 +106,7 @@ def standing_members(*, council: Council, term: Term) -> QuerySet[Membership]:
         Membership.objects.filter(council=council, term=term, position__in=STANDING_POSITIONS)
         .filter(in_force_on(timezone.localdate()))
         .select_related("person")
-        .order_by(rank("position", POSITION_ORDER), vietnamese("person__full_name"), "id")
+        .order_by(rank("position", POSITION_ORDER), *vietnamese_names("person__full_name"), "id")
     )
 
 
@@ -161,7 +166,7 @@ def council_delegates(
     elif status == DelegateStatus.FORMER:
         members = members.filter(end_date__lt=today)
     return members.order_by(
-        rank("position", POSITION_ORDER), vietnamese("person__full_name"), "start_date", "id"
+        rank("position", POSITION_ORDER), *vietnamese_names("person__full_name"), "start_date", "id"
     )
 
 

@@ -23,3 +23,14 @@ def test_a_provinces_communes_are_listed_in_vietnamese_order(client, city_counci
         factories.CommuneUnitFactory(parent=province, name=name)
     page = client.get(f"/directory/units/{province.code}/").text
     assert page.index("Phường Dương Nội") < page.index("Phường Đống Đa")
+
+
+def test_delegates_are_listed_by_given_name_as_official_lists_are(client, city_council):
+    term = factories.TermFactory(council=city_council)
+    for name in ["Trần Văn Đức", "Nguyễn Thị Bình", "Lê An", "Phạm Minh Dũng"]:
+        factories.MembershipFactory(term=term, person=factories.PersonFactory(full_name=name))
+    page = client.get(f"/directory/councils/{city_council.pk}/delegates/").text
+    positions = [
+        page.index(name) for name in ["Lê An", "Nguyễn Thị Bình", "Phạm Minh Dũng", "Trần Văn Đức"]
+    ]
+    assert positions == sorted(positions)
