@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "hdnd.core",
     "hdnd.accounts",
     "hdnd.councils",
+    "hdnd.petitions",
 ]
 
 MIDDLEWARE = [
@@ -266,3 +267,18 @@ LOGGING = {
 
 # The Vietnamese calendar of working days (lib/workdays.py).
 WORKDAYS_COUNTRY = "VN"
+
+# Voter petitions.
+# Uploads (minutes, answer documents, import files) larger than this are refused.
+PETITIONS_MAX_UPLOAD_MB = env_int("PETITIONS_MAX_UPLOAD_MB", 20)
+# Who receives items of central competence (the province's National Assembly delegation).
+PETITIONS_CENTRAL_RECIPIENT = env_str(
+    "PETITIONS_CENTRAL_RECIPIENT", "Đoàn đại biểu Quốc hội thành phố Hà Nội"
+)
+# Daily reminders of due and overdue answers (also `manage.py send_petition_reminders`).
+CELERY_BEAT_SCHEDULE = {
+    "petition-deadline-reminders": {
+        "task": "hdnd.petitions.tasks.send_deadline_reminders",
+        "schedule": 60 * 60 * 24,
+    }
+}

@@ -111,6 +111,8 @@ class RoleAssignment(models.Model):
 
 class ApiScope(models.TextChoices):
     DIRECTORY_READ = "directory:read", _("Read the council directory")
+    PETITIONS_READ = "petitions:read", _("Read the council's petitions (no personal data)")
+    PETITIONS_WRITE = "petitions:write", _("Import and update the council's petitions")
 
 
 class ApiToken(models.Model):

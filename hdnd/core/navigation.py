@@ -40,6 +40,13 @@ MODULES = [
         description=_("Units, councils, delegates, committees, groups and agencies."),
     ),
     Module(
+        "petitions",
+        _("Voter petitions"),
+        "petitions:home",
+        needs_login=True,
+        description=_("Voter-contact meetings, petitions, answers, evaluation and reports."),
+    ),
+    Module(
         "api",
         _("API"),
         "api-docs",

@@ -1,0 +1,1 @@
+"""The petitions module's JSON API, one module per topic, each with its `urlpatterns`."""

@@ -1,0 +1,5 @@
+"""API: answers."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

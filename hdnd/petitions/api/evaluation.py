@@ -1,0 +1,5 @@
+"""API: evaluation."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

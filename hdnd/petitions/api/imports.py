@@ -1,0 +1,5 @@
+"""API: imports."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

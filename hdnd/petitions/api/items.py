@@ -1,0 +1,5 @@
+"""API: items."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

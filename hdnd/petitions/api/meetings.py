@@ -1,0 +1,5 @@
+"""API: meetings."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

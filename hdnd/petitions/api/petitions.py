@@ -1,0 +1,5 @@
+"""API: petitions."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""API: routing."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,1 @@
+"""Forms of the petitions module, one module per topic."""

@@ -1,0 +1,86 @@
+"""The council's petition list and the petition page: who sees what."""
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from hdnd.accounts.models import User
+from hdnd.councils.models import Agency
+from hdnd.petitions.models import SessionCycle
+from hdnd.testing import petition_factories as pf
+
+pytestmark = pytest.mark.django_db
+
+
+def test_office_staff_see_the_council_list_and_page(
+    client: Client, login: Callable[[Client, User], Client], city_staff: User, cycle: SessionCycle
+) -> None:
+    petition = pf.PetitionFactory(raised_in=cycle, title="Cải tạo nút giao Ngã Tư Sở")
+    login(client, city_staff)
+    listing = client.get(reverse("petitions:council", args=[cycle.council_id]))
+    assert listing.status_code == 200
+    assert "Cải tạo nút giao Ngã Tư Sở" in listing.content.decode()
+    page = client.get(reverse("petitions:detail", args=[petition.pk]))
+    assert page.status_code == 200
+    assert petition.code in page.content.decode()
+
+
+def test_the_list_finds_petitions_without_diacritics(
+    client: Client, login: Callable[[Client, User], Client], city_staff: User, cycle: SessionCycle
+) -> None:
+    pf.PetitionFactory(raised_in=cycle, title="Cải tạo nút giao Ngã Tư Sở")
+    pf.PetitionFactory(raised_in=cycle, title="Xây trường mầm non")
+    login(client, city_staff)
+    listing = client.get(reverse("petitions:council", args=[cycle.council_id]), {"q": "nga tu so"})
+    body = listing.content.decode()
+    assert "Cải tạo nút giao Ngã Tư Sở" in body
+    assert "Xây trường mầm non" not in body
+
+
+def test_an_agency_responder_sees_only_their_agencys_petitions(
+    client: Client,
+    login: Callable[[Client, User], Client],
+    responder_a: User,
+    agency_a: Agency,
+    agency_b: Agency,
+    cycle: SessionCycle,
+) -> None:
+    mine = pf.PetitionFactory(raised_in=cycle, title="Việc của Sở Xây dựng", lead_agency=agency_a)
+    theirs = pf.PetitionFactory(
+        raised_in=cycle, title="Việc của Sở Giao thông", lead_agency=agency_b
+    )
+    login(client, responder_a)
+    body = client.get(reverse("petitions:council", args=[cycle.council_id])).content.decode()
+    assert mine.title in body
+    assert theirs.title not in body
+    assert client.get(reverse("petitions:detail", args=[theirs.pk])).status_code == 404
+
+
+def test_an_officer_of_another_commune_sees_nothing(
+    client: Client, login: Callable[[Client, User], Client], outsider: User, cycle: SessionCycle
+) -> None:
+    petition = pf.PetitionFactory(raised_in=cycle)
+    login(client, outsider)
+    assert client.get(reverse("petitions:council", args=[cycle.council_id])).status_code == 403
+    assert client.get(reverse("petitions:detail", args=[petition.pk])).status_code == 404
+
+
+def test_the_list_page_makes_a_fixed_number_of_queries(
+    client: Client,
+    login: Callable[[Client, User], Client],
+    city_staff: User,
+    cycle: SessionCycle,
+    agency_a: Agency,
+    django_assert_max_num_queries: Callable[..., object],
+) -> None:
+    login(client, city_staff)
+    url = reverse("petitions:council", args=[cycle.council_id])
+    pf.PetitionFactory.create_batch(3, raised_in=cycle, lead_agency=agency_a, field=pf.field())
+    client.get(url)
+    with django_assert_max_num_queries(14) as few:  # type: ignore[attr-defined]
+        client.get(url)
+    pf.PetitionFactory.create_batch(20, raised_in=cycle, lead_agency=agency_a, field=pf.field())
+    with django_assert_max_num_queries(len(few.captured_queries)):  # type: ignore[attr-defined]
+        client.get(url)
