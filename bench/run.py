@@ -180,9 +180,25 @@ def bench_search(kind: str, workdir: Path, people: int) -> dict[str, Any]:
     return {"database": kind, **json.loads(result.stdout.strip().splitlines()[-1])}
 
 
+def bench_petitions(count: int, parts: str) -> dict[str, Any]:
+    """bench/petitions.py in its own process on a fresh PostgreSQL database."""
+    url = _fresh_database("postgres", "hdnd_bench_petitions", Path("."))
+    result = subprocess.run(
+        [sys.executable, "bench/petitions.py", str(count), parts],
+        cwd=ROOT,
+        env=_env(url),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return dict(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--only", choices=["load", "search"])
+    parser.add_argument("--only", choices=["load", "search", "petitions"])
+    parser.add_argument("--petitions", type=int, default=100_000)
+    parser.add_argument("--parts", default="import,duplicates,pages")
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--people", type=int, default=100_000)
     args = parser.parse_args()
@@ -197,9 +213,13 @@ def main() -> None:
             results["load"] = [bench_load(kind, workdir) for kind in kinds]
         if args.only in (None, "search"):
             results["search"] = [bench_search(kind, workdir, args.people) for kind in kinds]
+        if args.only in (None, "petitions"):
+            results["petitions"] = bench_petitions(args.petitions, args.parts)
     if "postgres" in kinds:
         _psql("DROP DATABASE IF EXISTS hdnd_bench_load")
         _psql("DROP DATABASE IF EXISTS hdnd_bench_search")
+    if args.only in (None, "petitions"):
+        _psql("DROP DATABASE IF EXISTS hdnd_bench_petitions")
     print(json.dumps(results, indent=2, ensure_ascii=False))
 
 
