@@ -55,6 +55,7 @@ class NotificationKind(models.TextChoices):
     ESCALATED = "escalated", _("Overdue petition escalated")
     ANSWERED = "answered", _("Answer waiting for evaluation")
     REOPENED = "reopened", _("Petition re-opened")
+    RECEIVED = "received", _("Petition received from another council")
 
 
 class Notification(models.Model):
