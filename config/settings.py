@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -262,7 +263,9 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # pyHanko logs a whole traceback at WARNING for every untrusted certificate chain; the
+    # result is shown on the answer document's page instead.
+    "loggers": {"axes": {"level": "WARNING"}, "pyhanko": {"level": "ERROR"}},
 }
 
 # The Vietnamese calendar of working days (lib/workdays.py).
@@ -275,10 +278,18 @@ PETITIONS_MAX_UPLOAD_MB = env_int("PETITIONS_MAX_UPLOAD_MB", 20)
 PETITIONS_CENTRAL_RECIPIENT = env_str(
     "PETITIONS_CENTRAL_RECIPIENT", "Đoàn đại biểu Quốc hội thành phố Hà Nội"
 )
+# PEM/DER files or folders of the certificate authorities whose digital signatures on
+# answer documents are trusted (e.g. the Government's CA). Empty: signatures are checked
+# for integrity but none is trusted.
+PETITIONS_SIGNATURE_TRUST_ROOTS = env_list("PETITIONS_SIGNATURE_TRUST_ROOTS", [])
+# Anti-abuse limits of the public pages, per client address.
+PETITIONS_PUBLIC_LOOKUPS_PER_MINUTE = env_int("PETITIONS_PUBLIC_LOOKUPS_PER_MINUTE", 30)
+PETITIONS_PUBLIC_SUBMISSIONS_PER_HOUR = env_int("PETITIONS_PUBLIC_SUBMISSIONS_PER_HOUR", 5)
 # Daily reminders of due and overdue answers (also `manage.py send_petition_reminders`).
 CELERY_BEAT_SCHEDULE = {
     "petition-deadline-reminders": {
         "task": "hdnd.petitions.tasks.send_deadline_reminders",
-        "schedule": 60 * 60 * 24,
+        # Every morning at 07:00 (CELERY_TIMEZONE), before offices open.
+        "schedule": crontab(hour=7, minute=0),
     }
 }

@@ -47,6 +47,13 @@ MODULES = [
         description=_("Voter-contact meetings, petitions, answers, evaluation and reports."),
     ),
     Module(
+        "public_petitions",
+        _("Answers to voters"),
+        "petitions_public:home",
+        needs_login=False,
+        description=_("Look up a petition by its code; the answers each council has published."),
+    ),
+    Module(
         "api",
         _("API"),
         "api-docs",
