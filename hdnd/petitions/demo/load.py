@@ -522,6 +522,11 @@ def _term_xvi_petitions(
     demo.save(items)
     answers = []
     for petition in petitions:
+        answered_on = (
+            dt.date(2026, 1, 15)
+            if petition.result == ResultCategory.RESOLVED
+            else (dt.date(2026, 1, 18))
+        )
         answers.append(
             Answer(
                 petition=petition,
@@ -532,14 +537,14 @@ def _term_xvi_petitions(
                 planned_completion=dt.date(2027, 9, 30)
                 if petition.result == ResultCategory.IN_PROGRESS
                 else None,
-                answered_on=petition.answered_on,
+                answered_on=answered_on,
                 on_time=True,
                 published_at=demo.at(dt.date(2026, 2, 1)),
             )
         )
         demo.event(petition, EventKind.CREATED, dt.date(2025, 11, 29))
         demo.event(petition, EventKind.ASSIGNED, dt.date(2025, 12, 20), public=True)
-        demo.event(petition, EventKind.ANSWERED, petition.answered_on or dt.date(2026, 1, 15))
+        demo.event(petition, EventKind.ANSWERED, answered_on)
         demo.event(petition, EventKind.PUBLISHED, dt.date(2026, 2, 1), public=True)
         if petition.current_cycle_id != cycle.pk:
             demo.event(
@@ -664,10 +669,11 @@ def _second_session(
         if roll < 0.14:
             continue  # no answer yet: overdue since 19/8
         late = roll < 0.30
-        answered_on = (
-            petition.due_on + dt.timedelta(days=rng.randint(3, 25))
+        due_on = assigned_on + dt.timedelta(days=30)
+        answered_on: dt.date = (
+            due_on + dt.timedelta(days=rng.randint(3, 25))
             if late
-            else (assigned_on + dt.timedelta(days=rng.randint(12, 29)))
+            else assigned_on + dt.timedelta(days=rng.randint(12, 29))
         )
         lead = petition.lead_agency
         if lead is None:
@@ -921,7 +927,7 @@ def _commune(
     moved = [
         p
         for p in second
-        if p.status == PetitionStatus.ASSIGNED and p.field and p.field.code == "moi-truong"
+        if p.status == PetitionStatus.ASSIGNED and p.item_count == 1 and p.meeting_count == 0
     ][:2]
     for old in moved:
         new = Petition(

@@ -3,8 +3,15 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from hdnd.councils.models import Agency
-from hdnd.petitions.models import CompetenceLevel, Field, PetitionStatus, SessionCycle
+from hdnd.councils.models import AdministrativeUnit, Agency
+from hdnd.petitions.models import (
+    CompetenceLevel,
+    Field,
+    PetitionStatus,
+    ResultCategory,
+    SessionCycle,
+    Verdict,
+)
 
 DUE_CHOICES = [
     ("", _("Any deadline")),
@@ -39,6 +46,28 @@ class PetitionFilterForm(forms.Form):
         empty_label=_("Any session"),
     )
     due = forms.ChoiceField(label=_("Deadline"), required=False, choices=DUE_CHOICES)
+    # Narrowing used by the dashboard's drill-down links; carried as hidden fields.
+    unit = forms.ModelChoiceField(
+        required=False, queryset=AdministrativeUnit.objects.all(), widget=forms.HiddenInput
+    )
+    state = forms.ChoiceField(
+        required=False,
+        choices=[("", ""), ("answered", _("Answered")), ("awaiting", _("Awaiting an answer"))],
+        widget=forms.HiddenInput,
+    )
+    timing = forms.ChoiceField(
+        required=False,
+        choices=[("", ""), ("on_time", _("On time")), ("late", _("Late"))],
+        widget=forms.HiddenInput,
+    )
+    result = forms.ChoiceField(
+        required=False, choices=[("", ""), *ResultCategory.choices], widget=forms.HiddenInput
+    )
+    verdict = forms.ChoiceField(
+        required=False, choices=[("", ""), *Verdict.choices], widget=forms.HiddenInput
+    )
+    questioning = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    carried_over = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, data: Any, *, council_id: int) -> None:
         super().__init__(data, label_suffix="")

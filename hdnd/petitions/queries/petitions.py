@@ -3,7 +3,7 @@
 import datetime as dt
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from hdnd.accounts.models import Role
@@ -16,10 +16,15 @@ from hdnd.petitions.models import (
     Petition,
     PetitionEvent,
     PetitionRoute,
+    PetitionStatus,
     VoterItem,
 )
 
 DUE_SOON_DAYS = 7
+# Petitions that have an answer (the dashboard counts these as answered).
+ANSWERED_STATES = frozenset(
+    {PetitionStatus.ANSWERED, PetitionStatus.MONITORING, PetitionStatus.RESOLVED}
+)
 
 
 def petition_councils(user: Any) -> QuerySet[Council]:
@@ -58,6 +63,22 @@ def filter_petitions(petitions: QuerySet[Petition], filters: dict[str, Any]) -> 
             due_on__gte=today,
             due_on__lte=today + dt.timedelta(days=DUE_SOON_DAYS),
         )
+    if filters.get("unit"):
+        petitions = petitions.filter(unit=filters["unit"])
+    if filters.get("state") == "answered":
+        petitions = petitions.filter(status__in=ANSWERED_STATES)
+    elif filters.get("state") == "awaiting":
+        petitions = petitions.filter(status__in=AWAITING_ANSWER)
+    if filters.get("timing"):
+        petitions = petitions.filter(answered_on_time=filters["timing"] == "on_time")
+    if filters.get("result"):
+        petitions = petitions.filter(result=filters["result"])
+    if filters.get("verdict"):
+        petitions = petitions.filter(verdict=filters["verdict"])
+    if filters.get("questioning"):
+        petitions = petitions.filter(is_questioning_topic=True)
+    if filters.get("carried_over"):
+        petitions = petitions.exclude(raised_in=F("current_cycle"))
     for term in search_terms(filters.get("q") or ""):
         petitions = petitions.filter(Q(search_text__contains=term) | Q(code__iexact=term))
     return petitions

@@ -84,3 +84,25 @@ def test_the_list_page_makes_a_fixed_number_of_queries(
     pf.PetitionFactory.create_batch(20, raised_in=cycle, lead_agency=agency_a, field=pf.field())
     with django_assert_max_num_queries(len(few.captured_queries)):  # type: ignore[attr-defined]
         client.get(url)
+
+
+def test_the_list_narrows_as_the_dashboards_drill_down_links_ask(
+    client: Client, login: Callable[[Client, User], Client], city_staff: User, cycle: SessionCycle
+) -> None:
+    pf.PetitionFactory(raised_in=cycle, title="Trả lời đúng hạn", status="resolved",
+                       answered_on_time=True, result="resolved", verdict="satisfactory")  # fmt: skip
+    pf.PetitionFactory(raised_in=cycle, title="Trả lời muộn", status="monitoring",
+                       answered_on_time=False, result="in_progress")  # fmt: skip
+    pf.PetitionFactory(raised_in=cycle, title="Chất vấn tại kỳ họp", status="answered",
+                       is_questioning_topic=True, verdict="unsatisfactory")  # fmt: skip
+    login(client, city_staff)
+    url = reverse("petitions:council", args=[cycle.council_id])
+
+    def titles(**params: str) -> set[str]:
+        page = client.get(url, params).context["page"]
+        return {petition.title for petition in page.object_list}
+
+    assert titles(state="answered", timing="late") == {"Trả lời muộn"}
+    assert titles(result="resolved") == {"Trả lời đúng hạn"}
+    assert titles(verdict="unsatisfactory", questioning="1") == {"Chất vấn tại kỳ họp"}
+    assert titles(state="awaiting") == set()
