@@ -60,6 +60,9 @@ def _retone_match(match: re.Match[str]) -> str:
     return _retone_word(match.group())
 
 
+# Petitions repeat the same few thousand syllables: normalising each once is most of the
+# cost of an import.
+@lru_cache(maxsize=65536)
 def _retone_word(word: str) -> str:
     """The word with its one tone mark moved to the canonical vowel."""
     letters: list[str] = []
