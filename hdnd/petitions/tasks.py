@@ -12,6 +12,13 @@ def run_import(batch_id: int) -> None:
 
 
 @shared_task
+def suggest_duplicates(item_id: int) -> None:
+    from hdnd.petitions.services.consolidation import suggest_duplicates_for_item
+
+    suggest_duplicates_for_item(item_id=item_id)
+
+
+@shared_task
 def send_deadline_reminders() -> None:
     from hdnd.petitions.services.deadlines import send_reminders
 

@@ -83,6 +83,7 @@ from hdnd.petitions.models import (
     VoterItem,
 )
 from hdnd.petitions.services.common import new_item_code, search_text_of
+from hdnd.petitions.services.consolidation import suggest_duplicates_for_items
 
 SEED = 2026
 HOAN_KIEM_UNIT_CODE = "00070"
@@ -848,6 +849,8 @@ def _third_session(
         search_text=search_text_of("khieu nai cuong che thu hoi dat"),
     )
     demo.save([*items, *web, redirected])
+    # What the office would see after entering them: the machine's duplicate suggestions.
+    suggest_duplicates_for_items(item_ids=[item.pk for item in items])
 
 
 def _commune(

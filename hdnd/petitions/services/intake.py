@@ -25,6 +25,7 @@ from hdnd.core.audit import record_event
 from hdnd.core.errors import Conflict, DomainError
 from hdnd.councils.models import AdministrativeUnit, Council
 from hdnd.lib.vietnamese import normalize, slugify_vi
+from hdnd.petitions import tasks
 from hdnd.petitions.models import (
     Channel,
     CompetenceLevel,
@@ -286,6 +287,10 @@ def receive_item(
                 % {"code": item.code, "channel": item.get_channel_display()},
                 changes=_item_summary(item),
             )
+        # Duplicate suggestions are worked out after the item is safely stored, in the
+        # background where there is a worker (inline on the embedded default).
+        item_id = item.pk
+        transaction.on_commit(lambda: tasks.suggest_duplicates.delay(item_id))
     return item
 
 
