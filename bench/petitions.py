@@ -17,6 +17,7 @@ import csv
 import datetime as dt
 import io
 import json
+import os
 import random
 import resource
 import sys
@@ -27,6 +28,9 @@ from typing import Any
 
 import django
 
+# Run as a script from the repository root (bench/run.py does): make the project importable.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django.setup()
 
 from django.core.files import File  # noqa: E402
@@ -46,7 +50,7 @@ from hdnd.councils.models import (  # noqa: E402
     Term,
 )
 from hdnd.petitions.demo.texts import ISSUES  # noqa: E402
-from hdnd.petitions.models import Field, ImportBatch, SessionCycle  # noqa: E402
+from hdnd.petitions.models import Field, SessionCycle  # noqa: E402
 
 STREETS = ["Láng", "Kim Mã", "Giải Phóng", "Nguyễn Trãi", "Minh Khai", "Tây Sơn", "Xã Đàn",
            "Cầu Giấy", "Trần Duy Hưng", "Phạm Văn Đồng", "Lạc Long Quân", "Bạch Mai"]  # fmt: skip
@@ -125,7 +129,7 @@ def write_csv(path: Path, count: int, wards: list[Council], agencies: list[Agenc
         writer.writerow(
             ["Mã", "Ngày tiếp nhận", "Kỳ họp", "Nội dung", "Lĩnh vực", "Cấp thẩm quyền",
              "Địa bàn", "Số cử tri", "Cơ quan chủ trì", "Hạn trả lời", "Ngày trả lời",
-             "Kết quả", "Nội dung trả lời"]
+             "Kết quả", "Nội dung trả lời", "Lộ trình", "Thời hạn hoàn thành"]
         )  # fmt: skip
         for n in range(count):
             _title, text = rng.choice(ISSUES[rng.choice(issue_fields)])
@@ -134,6 +138,8 @@ def write_csv(path: Path, count: int, wards: list[Council], agencies: list[Agenc
             received = dt.date(2021, 7, 1) + dt.timedelta(days=rng.randint(0, 1800))
             due = received + dt.timedelta(days=30)
             answered = rng.random() < 0.7
+            result = rng.choice(RESULTS) if answered else ""
+            on_roadmap = result == "Đang giải quyết"
             writer.writerow(
                 [
                     f"HN-{n:06d}",
@@ -149,15 +155,18 @@ def write_csv(path: Path, count: int, wards: list[Council], agencies: list[Agenc
                     (due + dt.timedelta(days=rng.randint(-20, 15))).strftime("%d/%m/%Y")
                     if answered
                     else "",
-                    rng.choice(RESULTS) if answered else "",
+                    result,
                     "Đơn vị đã tiếp thu và trả lời cử tri." if answered else "",
+                    "Hoàn thành thủ tục đầu tư năm 2027, thi công năm 2028." if on_roadmap else "",
+                    "31/12/2028" if on_roadmap else "",
                 ]
             )
 
 
 def bench_import(city: Council, wards: list[Council], agencies: list[Agency], user: User,
                  count: int) -> dict[str, Any]:  # fmt: skip
-    from hdnd.petitions.services.imports import run_import_batch
+    """As on the import page: check the file (preview), confirm, run."""
+    from hdnd.petitions.services.imports import preview_import, run_import_batch, start_import
 
     results: dict[str, Any] = {"rows": count}
     with tempfile.TemporaryDirectory() as tmp:
@@ -165,17 +174,26 @@ def bench_import(city: Council, wards: list[Council], agencies: list[Agency], us
         write_csv(path, count, wards, agencies)
         for label in ("first", "again"):
             with path.open("rb") as handle:
-                batch = ImportBatch.objects.create(
-                    council=city, file=File(handle, name=path.name), filename=path.name,
-                    sha256=label, source_system="bench", created_by=user,
+                started = time.perf_counter()
+                batch = preview_import(
+                    actor=user, council=city, upload=File(handle, name=path.name),
+                    source_system="bench",
                 )  # fmt: skip
+                preview_seconds = time.perf_counter() - started
+            if label == "again" and batch.error_count >= batch.total_rows:
+                results[label] = {"preview_seconds": round(preview_seconds, 1),
+                                  "new_rows": 0, "unchanged": batch.unchanged_count}  # fmt: skip
+                continue
+            start_import(actor=user, batch_id=batch.pk, background=False)
             started = time.perf_counter()
             run_import_batch(batch_id=batch.pk)
             seconds = time.perf_counter() - started
             batch.refresh_from_db()
             results[label] = {
-                "seconds": round(seconds, 1),
-                "rows_per_s": round(count / seconds),
+                "preview_seconds": round(preview_seconds, 1),
+                "preview_rows_per_s": round(count / preview_seconds),
+                "import_seconds": round(seconds, 1),
+                "import_rows_per_s": round(count / seconds),
                 "created": batch.created_count,
                 "unchanged": batch.unchanged_count,
                 "errors": batch.error_count,

@@ -169,7 +169,11 @@ def test_a_delegate_without_a_linked_person_is_told_so(client, login, delegate_u
 def test_home_lists_the_modules_the_user_can_use(client, login, city_staff):
     login(client, city_staff)
     response = client.get(reverse("core:home"))
-    assert [module.key for module in response.context["modules"]] == ["directory", "public_petitions", "api"]
+    assert [module.key for module in response.context["modules"]] == [
+        "directory",
+        "public_petitions",
+        "api",
+    ]
 
 
 # The audit page
