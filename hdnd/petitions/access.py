@@ -25,9 +25,11 @@ from hdnd.accounts.models import Role
 from hdnd.accounts.roles import active_roles, is_platform_admin
 from hdnd.core.errors import NotFound, PermissionDenied
 from hdnd.councils.access import access_council
-from hdnd.councils.models import Council, GroupMember, GroupRole
+from hdnd.councils.models import Agency, Council, DelegateGroup, GroupMember, GroupRole
 from hdnd.lib.periods import in_force_on
-from hdnd.petitions.models import ContactMeeting, Petition
+from hdnd.petitions.models import AnswerDocument, ContactMeeting, Petition, VoterItem
+from hdnd.petitions.queries.intake import item_for_edit
+from hdnd.petitions.queries.meetings import led_groups
 
 # Roles that run a council's petition work.
 MANAGER_ROLES = frozenset({Role.OFFICE_STAFF, Role.COMMUNE_OFFICER})
@@ -227,3 +229,93 @@ def access_council_dashboard(*, user: Any, council_id: int) -> Council:
     if is_reader(user, council.pk):
         return council
     raise PermissionDenied(_("You have no role in this council's petition work."))
+
+
+def access_council_meetings(*, user: Any, council_id: int) -> Council:
+    """The meeting list: the council's readers (agency responders see only petitions)."""
+    council = access_council_petitions(user=user, council_id=council_id)
+    if is_reader(user, council.pk):
+        return council
+    raise PermissionDenied(_("Only the council's delegates and staff see its meetings."))
+
+
+def access_meeting_record(
+    *, user: Any, council_id: int
+) -> tuple[Council, QuerySet[DelegateGroup] | None]:
+    """Planning a meeting: the office (any group), or a delegate group's leader (their
+    groups only, returned)."""
+    council = access_council_meetings(user=user, council_id=council_id)
+    if is_manager(user, council.pk):
+        return council, None
+    groups = led_groups(user=user, council_id=council.pk)
+    if groups.exists():
+        return council, groups
+    raise PermissionDenied(
+        _("Only the office or a delegate group's leader may record voter-contact meetings.")
+    )
+
+
+def access_council_consolidation(*, user: Any, council_id: int) -> Council:
+    """The council's readers (office, standing committee, committees, delegates): not
+    agency responders, who see only their own agency's petitions."""
+    council = access_council_petitions(user=user, council_id=council_id)
+    if not is_reader(user, council.pk):
+        raise PermissionDenied(_("You have no role in this council's petition work."))
+    return council
+
+
+# While typing ---------------------------------------------------------------------------
+
+
+def access_item_manage(*, user: Any, item_id: int) -> VoterItem:
+    """Correcting an item: the office, or the leader of the delegate group whose
+    meeting it was raised at."""
+    item = item_for_edit(item_id=item_id)
+    if item is None or not is_reader(user, item.council_id):
+        raise NotFound(_("This voter item does not exist."))
+    if is_manager(user, item.council_id):
+        return item
+    if item.meeting is not None and leads_group(user, item.meeting.delegate_group_id):
+        return item
+    raise PermissionDenied(_("Only the council's office staff may change this item."))
+
+
+def access_council_answer_documents(*, user: Any, council_id: int) -> Council:
+    """The council's answer documents: its readers, and responders (their agency's)."""
+    return access_council_petitions(user=user, council_id=council_id)
+
+
+def access_register_answer_document(*, user: Any, council_id: int) -> Council:
+    """Registering a document: the office (any agency), a responder (their agency's)."""
+    council = access_council_petitions(user=user, council_id=council_id)
+    if is_manager(user, council.pk):
+        return council
+    if Agency.objects.filter(
+        council_id=council.pk, is_active=True, id__in=responder_agency_ids(user)
+    ).exists():
+        return council
+    raise PermissionDenied(_("Only the council's office or an answering agency may do this."))
+
+
+def access_answer_document_verify(*, user: Any, document_id: int) -> AnswerDocument:
+    document = access_answer_document(user=user, document_id=document_id)
+    if is_manager(user, document.council_id):
+        return document
+    if document.agency_id is not None and document.agency_id in responder_agency_ids(user):
+        return document
+    raise PermissionDenied(_("Only the council's office or the issuing agency may do this."))
+
+
+def access_answer_document(*, user: Any, document_id: int) -> AnswerDocument:
+    document = (
+        AnswerDocument.objects.select_related("council", "agency", "created_by")
+        .filter(id=document_id)
+        .first()
+    )
+    if document is None:
+        raise NotFound(_("This answer document does not exist."))
+    if is_reader(user, document.council_id):
+        return document
+    if document.agency_id is not None and document.agency_id in responder_agency_ids(user):
+        return document
+    raise NotFound(_("This answer document does not exist."))

@@ -65,7 +65,7 @@ def read_document(request: Request, document_id: str) -> AnswerDocument:
     pk = path_id(document_id, message=_("This answer document does not exist."))
     token = token_of(request)
     if token is None:
-        return queries.access_answer_document(user=request.user, document_id=pk)
+        return access.access_answer_document(user=request.user, document_id=pk)
     document = AnswerDocument.objects.filter(id=pk, council_id=token.council_id).first()
     if document is None:
         raise NotFound(_("This answer document does not exist."))
@@ -152,7 +152,7 @@ class CouncilAnswerDocumentCreateApi(PetitionsApi):
     def post(self, request: Request, council_id: str) -> Response:
         if token_of(request) is None:
             council_pk = path_id(council_id, message=_("This council does not exist."))
-            council = queries.access_register_answer_document(
+            council = access.access_register_answer_document(
                 user=request.user, council_id=council_pk
             )
         else:
@@ -202,7 +202,7 @@ class AnswerDocumentVerifyApi(PetitionsApi):
     )
     def post(self, request: Request, document_id: str) -> Response:
         pk = path_id(document_id, message=_("This answer document does not exist."))
-        queries.access_answer_document_verify(user=request.user, document_id=pk)
+        access.access_answer_document_verify(user=request.user, document_id=pk)
         services.verify_document_again(document_id=pk, actor=actor_of(request))
         return Response(document_data(pk))
 

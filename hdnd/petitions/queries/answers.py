@@ -4,56 +4,11 @@ and who may see or register which documents."""
 from typing import Any
 
 from django.db.models import Count, QuerySet
-from django.utils.translation import gettext as _
 
-from hdnd.core.errors import NotFound, PermissionDenied
-from hdnd.councils.models import Agency, Council
+from hdnd.councils.models import Agency
 from hdnd.petitions import access
 from hdnd.petitions.models import Answer, AnswerDocument, Petition, SessionCycle
 from hdnd.petitions.services.answers import publishable_answers
-
-# Access to answer documents. They build on hdnd/petitions/access.py and belong there
-# once the lead merges them (see the helper's report).
-
-
-def access_council_answer_documents(*, user: Any, council_id: int) -> Council:
-    """The council's answer documents: its readers, and responders (their agency's)."""
-    return access.access_council_petitions(user=user, council_id=council_id)
-
-
-def access_register_answer_document(*, user: Any, council_id: int) -> Council:
-    """Registering a document: the office (any agency), a responder (their agency's)."""
-    council = access.access_council_petitions(user=user, council_id=council_id)
-    if access.is_manager(user, council.pk):
-        return council
-    if document_agencies(user=user, council_id=council.pk).exists():
-        return council
-    raise PermissionDenied(_("Only the council's office or an answering agency may do this."))
-
-
-def access_answer_document(*, user: Any, document_id: int) -> AnswerDocument:
-    document = (
-        AnswerDocument.objects.select_related("council", "agency", "created_by")
-        .filter(id=document_id)
-        .first()
-    )
-    if document is None:
-        raise NotFound(_("This answer document does not exist."))
-    if access.is_reader(user, document.council_id):
-        return document
-    if document.agency_id is not None and document.agency_id in access.responder_agency_ids(user):
-        return document
-    raise NotFound(_("This answer document does not exist."))
-
-
-def access_answer_document_verify(*, user: Any, document_id: int) -> AnswerDocument:
-    document = access_answer_document(user=user, document_id=document_id)
-    if access.is_manager(user, document.council_id):
-        return document
-    if document.agency_id is not None and document.agency_id in access.responder_agency_ids(user):
-        return document
-    raise PermissionDenied(_("Only the council's office or the issuing agency may do this."))
-
 
 # Reads ---------------------------------------------------------------------------------
 

@@ -36,9 +36,9 @@ PAGE_SIZE = 50
 
 
 def documents(request: HttpRequest, council_id: int) -> HttpResponse:
-    council = queries.access_council_answer_documents(user=request.user, council_id=council_id)
+    council = access.access_council_answer_documents(user=request.user, council_id=council_id)
     may_register = may_open(
-        queries.access_register_answer_document, user=request.user, council_id=council.pk
+        access.access_register_answer_document, user=request.user, council_id=council.pk
     )
     is_manager = access.is_manager(request.user, council.pk)
     form = None
@@ -52,7 +52,7 @@ def documents(request: HttpRequest, council_id: int) -> HttpResponse:
         )
     if request.method == "POST":
         if form is None:
-            queries.access_register_answer_document(user=request.user, council_id=council.pk)
+            access.access_register_answer_document(user=request.user, council_id=council.pk)
         elif form.is_valid():
             data = form.cleaned_data
             try:
@@ -91,13 +91,13 @@ def documents(request: HttpRequest, council_id: int) -> HttpResponse:
 
 
 def document(request: HttpRequest, document_id: int) -> HttpResponse:
-    found = queries.access_answer_document(user=request.user, document_id=document_id)
+    found = access.access_answer_document(user=request.user, document_id=document_id)
     context = {
         "document": found,
         "council": found.council,
         "answers": queries.document_answers(found, user=request.user),
         "may_verify": may_open(
-            queries.access_answer_document_verify, user=request.user, document_id=found.pk
+            access.access_answer_document_verify, user=request.user, document_id=found.pk
         ),
         "is_manager": access.is_manager(request.user, found.council_id),
         "is_reader": access.is_reader(request.user, found.council_id),
@@ -106,7 +106,7 @@ def document(request: HttpRequest, document_id: int) -> HttpResponse:
 
 
 def document_file(request: HttpRequest, document_id: int) -> FileResponse:
-    found = queries.access_answer_document(user=request.user, document_id=document_id)
+    found = access.access_answer_document(user=request.user, document_id=document_id)
     if not found.file:
         raise NotFound(_("This document has no file."))
     return FileResponse(
@@ -118,7 +118,7 @@ def document_file(request: HttpRequest, document_id: int) -> FileResponse:
 
 @require_POST
 def document_verify(request: HttpRequest, document_id: int) -> HttpResponse:
-    found = queries.access_answer_document_verify(user=request.user, document_id=document_id)
+    found = access.access_answer_document_verify(user=request.user, document_id=document_id)
     try:
         checked = services.verify_document_again(document_id=found.pk, actor=request.user)
     except DomainError as error:

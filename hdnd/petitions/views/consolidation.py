@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from hdnd.core.errors import DomainError, NotFound, PermissionDenied
+from hdnd.core.errors import DomainError, NotFound
 from hdnd.core.paging import page_of
 from hdnd.councils.models import Council
 from hdnd.petitions import access, duplicates
@@ -36,22 +36,10 @@ SUGGEST_MIN_WORDS = 3
 SUGGEST_LIMIT = 5
 
 
-def _access_council_readers(*, user: Any, council_id: int) -> Council:
-    """The council's readers (office, standing committee, committees, delegates): not
-    agency responders, who see only their own agency's petitions."""
-    council = access.access_council_petitions(user=user, council_id=council_id)
-    if not access.is_reader(user, council.pk):
-        raise PermissionDenied(_("You have no role in this council's petition work."))
-    return council
-
-
-# While typing ---------------------------------------------------------------------------
-
-
 @require_GET
 def suggest(request: HttpRequest, council_id: int) -> HttpResponse:
     """The petitions a text being typed probably repeats (an htmx fragment)."""
-    council = _access_council_readers(user=request.user, council_id=council_id)
+    council = access.access_council_consolidation(user=request.user, council_id=council_id)
     text = SuggestForm(request.GET).text_to_compare()
     matches: list[duplicates.Match] = []
     if len(text.split()) >= SUGGEST_MIN_WORDS:

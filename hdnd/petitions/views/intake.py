@@ -15,7 +15,7 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from hdnd.core.errors import DomainError, NotFound, PermissionDenied
+from hdnd.core.errors import DomainError, NotFound
 from hdnd.core.paging import page_of
 from hdnd.councils.access import access_council
 from hdnd.petitions import access
@@ -48,19 +48,6 @@ def _nav(request: HttpRequest, council_id: int) -> dict[str, bool]:
     }
 
 
-def access_item_manage(*, user: Any, item_id: int) -> VoterItem:
-    """Correcting an item: the office, or the leader of the delegate group whose
-    meeting it was raised at."""
-    item = queries.item_for_edit(item_id=item_id)
-    if item is None or not access.is_reader(user, item.council_id):
-        raise NotFound(_("This voter item does not exist."))
-    if access.is_manager(user, item.council_id):
-        return item
-    if item.meeting is not None and access.leads_group(user, item.meeting.delegate_group_id):
-        return item
-    raise PermissionDenied(_("Only the council's office staff may change this item."))
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def item_new(request: HttpRequest, council_id: int) -> HttpResponse:
@@ -91,7 +78,7 @@ def item_new(request: HttpRequest, council_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def item_edit(request: HttpRequest, item_id: int) -> HttpResponse:
-    item = access_item_manage(user=request.user, item_id=item_id)
+    item = access.access_item_manage(user=request.user, item_id=item_id)
     sees_identity = access.can_see_voter_identity(request.user, item.council_id)
     form = ItemEditForm(
         request.POST if request.method == "POST" else None, item=item, with_identity=sees_identity

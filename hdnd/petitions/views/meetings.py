@@ -17,7 +17,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from hdnd.core.errors import DomainError, NotFound, PermissionDenied
+from hdnd.core.errors import DomainError, NotFound
 from hdnd.core.navigation import may_open
 from hdnd.core.paging import page_of
 from hdnd.councils.models import Council, DelegateGroup
@@ -56,30 +56,6 @@ def show_error(form: Form, error: DomainError) -> None:
                 form.add_error(name, note)
 
 
-def access_council_meetings(*, user: Any, council_id: int) -> Council:
-    """The meeting list: the council's readers (agency responders see only petitions)."""
-    council = access.access_council_petitions(user=user, council_id=council_id)
-    if access.is_reader(user, council.pk):
-        return council
-    raise PermissionDenied(_("Only the council's delegates and staff see its meetings."))
-
-
-def access_meeting_record(
-    *, user: Any, council_id: int
-) -> tuple[Council, QuerySet[DelegateGroup] | None]:
-    """Planning a meeting: the office (any group), or a delegate group's leader (their
-    groups only, returned)."""
-    council = access_council_meetings(user=user, council_id=council_id)
-    if access.is_manager(user, council.pk):
-        return council, None
-    groups = queries.led_groups(user=user, council_id=council.pk)
-    if groups.exists():
-        return council, groups
-    raise PermissionDenied(
-        _("Only the office or a delegate group's leader may record voter-contact meetings.")
-    )
-
-
 def _groups_for(user: Any, meeting: ContactMeeting) -> QuerySet[DelegateGroup] | None:
     if access.is_manager(user, meeting.council_id):
         return None
@@ -89,7 +65,7 @@ def _groups_for(user: Any, meeting: ContactMeeting) -> QuerySet[DelegateGroup] |
 @login_required
 @require_GET
 def meeting_list(request: HttpRequest, council_id: int) -> HttpResponse:
-    council = access_council_meetings(user=request.user, council_id=council_id)
+    council = access.access_council_meetings(user=request.user, council_id=council_id)
     form = MeetingFilterForm(request.GET or None, council=council)
     filters = form.cleaned_data if form.is_valid() else {}
     cycle = filters.get("cycle")
@@ -103,7 +79,9 @@ def meeting_list(request: HttpRequest, council_id: int) -> HttpResponse:
         "council": council,
         "form": form,
         "page": page_of(request, meetings, per_page=PAGE_SIZE),
-        "can_record": may_open(access_meeting_record, user=request.user, council_id=council.pk),
+        "can_record": may_open(
+            access.access_meeting_record, user=request.user, council_id=council.pk
+        ),
         "is_manager": access.is_manager(request.user, council.pk),
         "is_reader": True,
     }
@@ -113,7 +91,7 @@ def meeting_list(request: HttpRequest, council_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_new(request: HttpRequest, council_id: int) -> HttpResponse:
-    council, groups = access_meeting_record(user=request.user, council_id=council_id)
+    council, groups = access.access_meeting_record(user=request.user, council_id=council_id)
     form = MeetingForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
@@ -183,7 +161,7 @@ def meeting_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @require_GET
 def meeting_delegates(request: HttpRequest, council_id: int) -> HttpResponse:
     """The delegate picker's options for a search (htmx)."""
-    council, _groups = access_meeting_record(user=request.user, council_id=council_id)
+    council, _groups = access.access_meeting_record(user=request.user, council_id=council_id)
     # The picker's meeting time, as the datetime-local input sends it (local, no zone).
     starts_at = parse_datetime(request.GET.get("starts_at", "")[:40])
     day = starts_at.date() if starts_at is not None else None
