@@ -171,6 +171,7 @@ def test_home_lists_the_modules_the_user_can_use(client, login, city_staff):
     response = client.get(reverse("core:home"))
     assert [module.key for module in response.context["modules"]] == [
         "directory",
+        "petitions",
         "public_petitions",
         "api",
     ]
