@@ -51,7 +51,7 @@ def _breakdown_headers(first: str) -> list[str]:
         _("Answered"),
         _("On time"),
         _("Late"),
-        _("% on time"),
+        _("On time (%)"),
         _("Awaiting answer"),
         _("Overdue"),
         _("Resolved"),
