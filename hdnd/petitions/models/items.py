@@ -334,6 +334,8 @@ class Petition(models.Model):
             models.Index(fields=["lead_agency", "status"], name="petition_agency_status"),
             models.Index(fields=["status", "due_on"], name="petition_status_due"),
             models.Index(fields=["council", "field"], name="petition_council_field"),
+            # The council's list, newest first, without sorting every petition.
+            models.Index(fields=["council", "-created_at", "-id"], name="petition_council_newest"),
         ]
         constraints = [
             models.UniqueConstraint(
