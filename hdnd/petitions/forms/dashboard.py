@@ -53,7 +53,7 @@ class DashboardFilterForm(forms.Form):
         # The council's own unit and the units under it (a city's communes and wards).
         unit_field = cast("forms.ModelChoiceField[AdministrativeUnit]", self.fields["unit"])
         unit_field.queryset = AdministrativeUnit.objects.filter(
-            Q(pk=council.unit_id) | Q(parent_id=council.unit_id)
+            Q(pk=council.unit_id) | Q(parent_id=council.unit_id), valid_until__isnull=True
         ).order_by(vietnamese("name"))
 
 

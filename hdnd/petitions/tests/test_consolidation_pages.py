@@ -541,3 +541,17 @@ def test_an_agency_sees_no_similar_petitions_nor_suggestions(
     assert reverse("petitions:petition_similar", args=[petition.pk]) not in page.content.decode()
     assert similar.status_code == 404
     assert other.code not in similar.content.decode()
+
+
+def test_the_meeting_pages_item_form_gets_suggestions_while_typing(
+    client: Client, login: Callable[[Client, User], Client], city_staff: User, cycle: SessionCycle
+) -> None:
+    pf.PetitionFactory(
+        raised_in=cycle,
+        title="Chống ngập úng đường Láng",
+        text="Cử tri đề nghị cải tạo hệ thống thoát nước, chống ngập úng trên đường Láng.",
+    )
+    login(client, city_staff)
+    url = reverse("petitions:suggest", args=[cycle.council_id])
+    typed = {"form": "item", "item-text": "Đường Láng cứ mưa là ngập úng, cần cải tạo thoát nước"}
+    assert "Chống ngập úng đường Láng" in client.get(url, typed).content.decode()

@@ -40,7 +40,9 @@ SUGGEST_LIMIT = 5
 def suggest(request: HttpRequest, council_id: int) -> HttpResponse:
     """The petitions a text being typed probably repeats (an htmx fragment)."""
     council = access.access_council_consolidation(user=request.user, council_id=council_id)
-    text = SuggestForm(request.GET).text_to_compare()
+    # The meeting page's item form names its field "item-text".
+    prefix = "item" if request.GET.get("form") == "item" else None
+    text = SuggestForm(request.GET, prefix=prefix).text_to_compare()
     matches: list[duplicates.Match] = []
     if len(text.split()) >= SUGGEST_MIN_WORDS:
         matches = duplicates.similar_petitions(

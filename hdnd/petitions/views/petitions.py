@@ -76,6 +76,7 @@ def detail(request: HttpRequest, petition_id: int) -> HttpResponse:
         "days_overdue": queries.days_overdue(petition),
         "sessions_open": queries.sessions_open(petition),
         "is_manager": access.is_manager(request.user, petition.council_id),
+        "is_reader": access.is_reader(request.user, petition.council_id),
         "sees_identity": access.can_see_voter_identity(request.user, petition.council_id),
     }
     return render(request, "petitions/detail.html", context)
@@ -93,6 +94,7 @@ def item(request: HttpRequest, item_id: int) -> HttpResponse:
         "item": voter_item,
         "council": voter_item.council,
         "is_manager": access.is_manager(request.user, voter_item.council_id),
+        "is_reader": True,
         "sees_identity": access.can_see_voter_identity(request.user, voter_item.council_id),
     }
     return render(request, "petitions/item.html", context)
