@@ -287,9 +287,10 @@ def _rank(
         candidates = candidates.exclude(id__in=excluded)
     if not stats.complete:
         candidates = candidates.filter(_prefilter(query, stats))
-    # Newest first, by the unindexed created_at on purpose: ordered by the indexed id,
-    # PostgreSQL walks the primary key backwards testing every row instead of asking the
-    # trigram index for the few that match.
+    # Newest first by created_at, not by id: ordered by the primary key, PostgreSQL walks
+    # it backwards testing every row instead of asking the trigram index for the few that
+    # match. The list's (council, created_at, id) index serves common phrases: the walk
+    # stops after CANDIDATE_LIMIT matches (rare phrases still go through the trigram index).
     newest_first = candidates.order_by("-created_at", "-id")
     rows = newest_first.values("id", "search_text", *fields)[:CANDIDATE_LIMIT]
     scorer = _Scorer(query, stats)
