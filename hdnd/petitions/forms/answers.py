@@ -3,15 +3,13 @@
 from typing import Any, cast
 
 from django import forms
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from hdnd.core.errors import DomainError
 from hdnd.councils.models import Agency
 from hdnd.petitions.models import AnswerDocument, ResultCategory, SessionCycle
-
-PDF_MAGIC = b"%PDF-"
+from hdnd.petitions.services.answers import check_pdf_upload
 
 
 def date_input() -> forms.DateInput:
@@ -31,21 +29,11 @@ def add_domain_error(form: forms.Form, error: DomainError) -> None:
 
 
 def validate_pdf_upload(upload: UploadedFile) -> None:
-    """A PDF by name and by content, no larger than the configured limit."""
-    limit_mb = int(getattr(settings, "PETITIONS_MAX_UPLOAD_MB", 20))
-    if upload.size is not None and upload.size > limit_mb * 1024 * 1024:
-        raise forms.ValidationError(
-            _("The file is larger than %(limit)s MB.") % {"limit": limit_mb}, code="too_large"
-        )
-    if not (upload.name or "").lower().endswith(".pdf"):
-        raise forms.ValidationError(_("Upload a PDF file (.pdf)."), code="not_pdf")
-    upload.seek(0)
-    head = upload.read(len(PDF_MAGIC))
-    upload.seek(0)
-    if head != PDF_MAGIC:
-        raise forms.ValidationError(
-            _("This file is not a PDF document, whatever its name says."), code="not_pdf"
-        )
+    """The service's check, as a form error on the file field."""
+    try:
+        check_pdf_upload(upload)
+    except DomainError as error:
+        raise forms.ValidationError(error.message, code="invalid") from error
 
 
 class AnswerDocumentForm(forms.Form):

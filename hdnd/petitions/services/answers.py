@@ -10,6 +10,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, QuerySet
@@ -52,6 +53,26 @@ DENORMALISED_FIELDS = ["status", "answered_on", "answered_on_time", "result", "v
 # Answer documents ----------------------------------------------------------------------
 
 
+PDF_MAGIC = b"%PDF-"
+
+
+def check_pdf_upload(upload: "File[bytes]") -> None:
+    """A PDF by name and by content, no larger than the configured limit."""
+    limit_mb = settings.PETITIONS_MAX_UPLOAD_MB
+    if upload.size is not None and upload.size > limit_mb * 1024 * 1024:
+        message = _("The file is larger than %(limit)s MB.") % {"limit": limit_mb}
+        raise DomainError(message, fields={"file": [message]})
+    if not (upload.name or "").lower().endswith(".pdf"):
+        message = _("Upload a PDF file (.pdf).")
+        raise DomainError(message, fields={"file": [message]})
+    upload.seek(0)
+    head = upload.read(len(PDF_MAGIC))
+    upload.seek(0)
+    if head != PDF_MAGIC:
+        message = _("This file is not a PDF document, whatever its name says.")
+        raise DomainError(message, fields={"file": [message]})
+
+
 def register_answer_document(
     *,
     council_id: int,
@@ -75,6 +96,8 @@ def register_answer_document(
         errors["issued_on"] = [_("The issue date cannot be in the future.")]
     if errors:
         raise DomainError(_("Please correct the marked fields."), fields=errors)
+    if file is not None:
+        check_pdf_upload(file)
     # Checked before the transaction: reading a large PDF must not hold locks.
     result = verify_pdf(file) if file is not None else None
     with transaction.atomic():

@@ -103,6 +103,24 @@ def test_the_office_registers_an_answer_document_with_its_pdf(
     assert office.get(f"answer-documents/{body['id']}/").json()["number"] == "1234/SXD-HT"
 
 
+def test_the_api_refuses_a_document_file_that_is_not_a_pdf(
+    office: Api, city_council: Council, agency_a: Agency
+) -> None:
+    path = f"/api/v1/councils/{city_council.pk}/answer-documents/"
+    data = {"agency": agency_a.pk, "issued_on": "2026-11-18", "signer_name": "A"}
+    disguised = SimpleUploadedFile("tra-loi.pdf", b"PK\x03\x04 not a pdf")
+    response = office.client.post(
+        path, {**data, "number": "2/SXD", "file": disguised}, headers=office.headers
+    )
+    assert list(assert_error(response, 400)["fields"]) == ["file"]
+    renamed = SimpleUploadedFile("tra-loi.docx", b"%PDF-1.7\n%%EOF\n")
+    response = office.client.post(
+        path, {**data, "number": "3/SXD", "file": renamed}, headers=office.headers
+    )
+    assert list(assert_error(response, 400)["fields"]) == ["file"]
+    assert not AnswerDocument.objects.filter(council=city_council).exists()
+
+
 def test_a_document_registered_twice_is_a_conflict(
     office: Api, city_council: Council, agency_a: Agency
 ) -> None:
