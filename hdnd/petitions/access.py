@@ -264,15 +264,29 @@ def access_council_consolidation(*, user: Any, council_id: int) -> Council:
     return council
 
 
-# While typing ---------------------------------------------------------------------------
+def access_item(*, user: Any, item_id: int) -> VoterItem:
+    """One voter item: the council's readers; to anyone else it does not exist."""
+    _require_login(user)
+    item = item_for_edit(item_id=item_id)
+    if item is None or not is_reader(user, item.council_id):
+        raise NotFound(_("This voter item does not exist."))
+    return item
+
+
+def access_item_triage(*, user: Any, item_id: int) -> VoterItem:
+    """Accepting or redirecting an item: the council's office (refused as the council's
+    other management pages are)."""
+    item = item_for_edit(item_id=item_id)
+    if item is None:
+        raise NotFound(_("This voter item does not exist."))
+    access_council_manage(user=user, council_id=item.council_id)
+    return item
 
 
 def access_item_manage(*, user: Any, item_id: int) -> VoterItem:
     """Correcting an item: the office, or the leader of the delegate group whose
     meeting it was raised at."""
-    item = item_for_edit(item_id=item_id)
-    if item is None or not is_reader(user, item.council_id):
-        raise NotFound(_("This voter item does not exist."))
+    item = access_item(user=user, item_id=item_id)
     if is_manager(user, item.council_id):
         return item
     if item.meeting is not None and leads_group(user, item.meeting.delegate_group_id):

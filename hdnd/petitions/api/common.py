@@ -207,32 +207,27 @@ def petition_for(request: Request, petition_id: str, check: Callable[..., Petiti
 
 
 def read_item(request: Request, item_id: str) -> VoterItem:
-    """One voter item: the council's readers and its tokens; to others it does not exist."""
+    """One voter item: as access.py decides for a person; any item of its council for a
+    token. To others it does not exist."""
     pk = path_id(item_id, message=_("This voter item does not exist."))
-    item = VoterItem.objects.filter(id=pk).first()
     token = token_of(request)
+    if token is None:
+        return access.access_item(user=request.user, item_id=pk)
+    item = VoterItem.objects.filter(id=pk, council_id=token.council_id).first()
     if item is None:
         raise NotFound(_("This voter item does not exist."))
-    if token is not None and token.council_id == item.council_id:
-        return item
-    if token is None and access.is_reader(request.user, item.council_id):
-        return item
-    raise NotFound(_("This voter item does not exist."))
+    return item
 
 
 def manage_item(request: Request, item_id: str, *, group_leader_may: bool = False) -> VoterItem:
     """Triage: the office of the item's council. Corrections (`group_leader_may`): also
     the leader of the delegate group whose meeting the item was raised at."""
-    item = read_item(request, item_id)
-    if token_of(request) is not None or access.is_manager(request.user, item.council_id):
-        return item
-    if group_leader_may and item.meeting_id is not None:
-        group_id = ContactMeeting.objects.filter(id=item.meeting_id).values_list(
-            "delegate_group_id", flat=True
-        )[0]
-        if access.leads_group(request.user, group_id):
-            return item
-    raise PermissionDenied(_("Only the council's office staff may change this item."))
+    token = token_of(request)
+    if token is not None:
+        return read_item(request, item_id)
+    pk = path_id(item_id, message=_("This voter item does not exist."))
+    check = access.access_item_manage if group_leader_may else access.access_item_triage
+    return check(user=request.user, item_id=pk)
 
 
 def _meeting_pk(meeting_id: str) -> int:

@@ -20,6 +20,7 @@ from hdnd.petitions.models.catalogue import (
     Tag,
 )
 from hdnd.petitions.models.items import (
+    ANSWERED_STATES,
     AWAITING_ANSWER,
     FINAL_STATES,
     AgencyRole,
@@ -49,6 +50,7 @@ from hdnd.petitions.models.meetings import (
 from hdnd.petitions.models.work import ImportBatch, ImportStatus, Notification, NotificationKind
 
 __all__ = [
+    "ANSWERED_STATES",
     "AWAITING_ANSWER",
     "FINAL_STATES",
     "AgencyRole",

@@ -176,6 +176,10 @@ class PetitionStatus(models.TextChoices):
 AWAITING_ANSWER = frozenset(
     {PetitionStatus.ASSIGNED, PetitionStatus.FORWARDED, PetitionStatus.REOPENED}
 )
+# States in which the petition has its answer (the dashboard and the list count these).
+ANSWERED_STATES = frozenset(
+    {PetitionStatus.ANSWERED, PetitionStatus.MONITORING, PetitionStatus.RESOLVED}
+)
 # States that end the petition's life in this council.
 FINAL_STATES = frozenset(
     {PetitionStatus.RESOLVED, PetitionStatus.TRANSFERRED, PetitionStatus.MERGED}

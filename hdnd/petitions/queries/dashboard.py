@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from hdnd.councils.models import AdministrativeUnit, Agency, Council
 from hdnd.lib.vietnamese import collation_key
 from hdnd.petitions.models import (
+    ANSWERED_STATES,
     AWAITING_ANSWER,
     CompetenceLevel,
     Field,
@@ -39,9 +40,6 @@ from hdnd.petitions.models import (
     Verdict,
 )
 
-ANSWERED_STATES = frozenset(
-    {PetitionStatus.ANSWERED, PetitionStatus.MONITORING, PetitionStatus.RESOLVED}
-)
 OUT_OF_SCOPE = frozenset({PetitionStatus.MERGED, PetitionStatus.TRANSFERRED})
 
 

@@ -11,20 +11,16 @@ from hdnd.accounts.roles import active_roles, is_platform_admin
 from hdnd.councils.models import Council
 from hdnd.lib.vietnamese import search_terms
 from hdnd.petitions.models import (
+    ANSWERED_STATES,
     AWAITING_ANSWER,
     Answer,
     Petition,
     PetitionEvent,
     PetitionRoute,
-    PetitionStatus,
     VoterItem,
 )
 
 DUE_SOON_DAYS = 7
-# Petitions that have an answer (the dashboard counts these as answered).
-ANSWERED_STATES = frozenset(
-    {PetitionStatus.ANSWERED, PetitionStatus.MONITORING, PetitionStatus.RESOLVED}
-)
 
 
 def petition_councils(user: Any) -> QuerySet[Council]:

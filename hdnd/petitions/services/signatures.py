@@ -80,7 +80,7 @@ def verify_pdf(file: IO[bytes] | Any) -> SignatureResult:
 def trust_roots() -> list[asn1_x509.Certificate]:
     """The CA certificates from `PETITIONS_SIGNATURE_TRUST_ROOTS`: a PEM/DER file, a
     directory of them, or a list of such paths. None configured: nothing is trusted."""
-    configured = getattr(settings, "PETITIONS_SIGNATURE_TRUST_ROOTS", None)
+    configured = settings.PETITIONS_SIGNATURE_TRUST_ROOTS
     if not configured:
         return []
     paths = [configured] if isinstance(configured, str | Path) else list(configured)

@@ -4,20 +4,19 @@ and correcting an item."""
 
 from typing import Any
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from hdnd.core.errors import DomainError, NotFound
+from hdnd.core.errors import DomainError
 from hdnd.core.paging import page_of
 from hdnd.councils.access import access_council
+from hdnd.lib import ratelimit
 from hdnd.petitions import access
 from hdnd.petitions.forms.intake import (
     REDIRECT_DESTINATIONS,
@@ -35,7 +34,8 @@ from hdnd.petitions.services import intake as services
 from hdnd.petitions.views.meetings import show_error
 
 PAGE_SIZE = 50
-# Submissions one address may send through the public form in an hour.
+# Submissions one address may send through the public form in an hour (the default of
+# settings.PETITIONS_PUBLIC_SUBMISSIONS_PER_HOUR).
 PUBLIC_SUBMISSIONS_PER_HOUR = 5
 RATE_WINDOW_SECONDS = 3600
 SUBMITTED_SESSION_KEY = "petitions_submitted"
@@ -151,11 +151,7 @@ def _decision_page(
 
 
 def _item_to_triage(request: HttpRequest, item_id: int) -> VoterItem:
-    item = queries.item_for_edit(item_id=item_id)
-    if item is None:
-        raise NotFound(_("This voter item does not exist."))
-    access.access_council_manage(user=request.user, council_id=item.council_id)
-    return item
+    return access.access_item_triage(user=request.user, item_id=item_id)
 
 
 @login_required
@@ -214,28 +210,14 @@ def item_redirect(request: HttpRequest, item_id: int) -> HttpResponse:
     )
 
 
-def _client_address(request: HttpRequest) -> str:
-    # The address the sign-in lockout counts by (it knows about the proxy, if any).
-    return str(get_client_ip_address(request) or "unknown")
-
-
-def _rate_key(request: HttpRequest) -> str:
-    return f"petitions:public-submit:{_client_address(request)}"
-
-
 def _over_rate_limit(request: HttpRequest) -> bool:
-    limit = getattr(settings, "PETITIONS_PUBLIC_SUBMISSIONS_PER_HOUR", PUBLIC_SUBMISSIONS_PER_HOUR)
-    return int(cache.get(_rate_key(request), 0)) >= limit
+    key = ratelimit.client_key(request, "petitions-submit")
+    return ratelimit.used(key) >= settings.PETITIONS_PUBLIC_SUBMISSIONS_PER_HOUR
 
 
 def _count_submission(request: HttpRequest) -> None:
-    key = _rate_key(request)
-    # The window opens with the first submission and lasts an hour.
-    cache.add(key, 0, timeout=RATE_WINDOW_SECONDS)
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=RATE_WINDOW_SECONDS)
+    key = ratelimit.client_key(request, "petitions-submit")
+    ratelimit.count(key, window_seconds=RATE_WINDOW_SECONDS)
 
 
 @require_http_methods(["GET", "POST"])

@@ -10,13 +10,10 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.utils.translation import gettext as _
 
-from hdnd.core.errors import NotFound
 from hdnd.core.paging import page_of
 from hdnd.petitions import access
 from hdnd.petitions.forms.petitions import PetitionFilterForm
-from hdnd.petitions.models import VoterItem
 from hdnd.petitions.queries import petitions as queries
 from hdnd.petitions.views import (
     answers,
@@ -83,13 +80,7 @@ def detail(request: HttpRequest, petition_id: int) -> HttpResponse:
 
 
 def item(request: HttpRequest, item_id: int) -> HttpResponse:
-    voter_item = (
-        VoterItem.objects.select_related("council", "meeting__unit", "unit", "field", "petition")
-        .filter(id=item_id)
-        .first()
-    )
-    if voter_item is None or not access.is_reader(request.user, voter_item.council_id):
-        raise NotFound(_("This voter item does not exist."))
+    voter_item = access.access_item(user=request.user, item_id=item_id)
     context = {
         "item": voter_item,
         "council": voter_item.council,

@@ -3,11 +3,7 @@ No personal data ever reaches these pages: they render only what queries/public.
 returns, which never reads a voter's identity or words. No sign-in is needed, and nothing
 but the site header depends on who is looking."""
 
-import hashlib
-
-from axes.helpers import get_client_ip_address
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
@@ -18,13 +14,13 @@ from hdnd.core.paging import page_of
 from hdnd.councils.access import access_council
 from hdnd.councils.filters import cleaned
 from hdnd.councils.models import CouncilLevel
+from hdnd.lib import ratelimit
 from hdnd.petitions.forms.public import CouncilSearchForm, LookupForm, PublicFilterForm, SheetForm
 from hdnd.petitions.queries import public as queries
 
 PAGE_SIZE = 30
 COMMUNE_PAGE_SIZE = 50
 # Lookups per address and minute: enough for a family, too few to enumerate codes.
-DEFAULT_LOOKUPS_PER_MINUTE = 30
 LOOKUP_WINDOW_SECONDS = 60
 
 
@@ -93,20 +89,10 @@ def sheet(request: HttpRequest, council_id: int) -> HttpResponse:
 
 
 def _within_lookup_limit(request: HttpRequest) -> bool:
-    """Count this lookup against the caller's address; False past the limit. The address
-    is kept only as a hash, for one minute."""
-    limit = int(
-        getattr(settings, "PETITIONS_PUBLIC_LOOKUPS_PER_MINUTE", DEFAULT_LOOKUPS_PER_MINUTE)
-    )
-    address = get_client_ip_address(request) or "unknown"
-    key = "petitions:public-lookups:" + hashlib.sha256(address.encode()).hexdigest()[:32]
-    cache.add(key, 0, timeout=LOOKUP_WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the window ended between add and incr
-        cache.set(key, 1, timeout=LOOKUP_WINDOW_SECONDS)
-        count = 1
-    return count <= limit
+    """Count this lookup against the caller's address; False past the limit."""
+    key = ratelimit.client_key(request, "petitions-lookup")
+    used = ratelimit.count(key, window_seconds=LOOKUP_WINDOW_SECONDS)
+    return used <= settings.PETITIONS_PUBLIC_LOOKUPS_PER_MINUTE
 
 
 urlpatterns = [
