@@ -8,6 +8,8 @@ urlpatterns = [
     path("", include("hdnd.councils.api_urls")),
     path("", include("hdnd.accounts.api_urls")),
     path("", include("hdnd.petitions.api_urls")),
+    path("", include("hdnd.meetings.api_urls")),
+    path("", include("hdnd.voting.api")),
     # Last: any other address answers a JSON 404 in the one error shape, not Django's page.
     re_path(r"^.*$", unknown_path, name="api-unknown-path"),
 ]

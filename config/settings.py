@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "hdnd.accounts",
     "hdnd.councils",
     "hdnd.petitions",
+    "hdnd.meetings",
+    "hdnd.voting",
 ]
 
 MIDDLEWARE = [

@@ -10,16 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from hdnd.lib.pdfsign import SignatureStatus
 from hdnd.petitions.models.items import ResultCategory, Verdict
-
-
-class SignatureStatus(models.TextChoices):
-    NOT_CHECKED = "not_checked", _("Not checked")
-    UNSIGNED = "unsigned", _("No digital signature")
-    VALID = "valid", _("Valid signature, document unchanged")
-    UNTRUSTED = "untrusted", _("Intact signature from an untrusted certificate")
-    INVALID = "invalid", _("Invalid signature or document changed after signing")
-    ERROR = "error", _("The file could not be checked")
 
 
 class AnswerDocument(models.Model):

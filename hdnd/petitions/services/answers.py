@@ -22,6 +22,7 @@ from hdnd.accounts.models import Role, RoleAssignment
 from hdnd.core.audit import record_event
 from hdnd.core.errors import Conflict, DomainError, NotFound
 from hdnd.councils.models import Agency
+from hdnd.lib.pdfsign import verify_pdf
 from hdnd.lib.periods import in_force_on
 from hdnd.lib.vietnamese import normalize
 from hdnd.petitions.models import (
@@ -44,7 +45,6 @@ from hdnd.petitions.services.common import (
     require_state,
     save_petition,
 )
-from hdnd.petitions.services.signatures import verify_pdf
 
 # What the petition keeps from its current answer, for lists and the dashboard.
 DENORMALISED_FIELDS = ["status", "answered_on", "answered_on_time", "result", "verdict"]

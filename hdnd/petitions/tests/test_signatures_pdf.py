@@ -24,8 +24,8 @@ from pyhanko.pdf_utils.writer import PageObject, PdfFileWriter
 from pyhanko.sign import signers
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
+from hdnd.lib.pdfsign import verify_pdf
 from hdnd.petitions.models import SignatureStatus
-from hdnd.petitions.services.signatures import verify_pdf
 
 PAGE_TEXT = b"Van ban tra loi kien nghi cu tri so 1234/UBND-DT"
 VALID_FROM = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)

@@ -1,4 +1,5 @@
-"""Checking the digital signature (chữ ký số) of a signed answer PDF with pyHanko.
+"""Checking the digital signature (chữ ký số) of a signed PDF with pyHanko (answer
+documents of petitions, meeting documents).
 
 Nothing is fetched from the network (no CRL, OCSP or certificate download): a signature is
 trusted only when its chain ends at one of the CA certificates configured in
@@ -25,6 +26,8 @@ from typing import IO, Any
 from asn1crypto import pem  # type: ignore[import-untyped]
 from asn1crypto import x509 as asn1_x509
 from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
@@ -34,9 +37,17 @@ from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
-from hdnd.petitions.models import SignatureStatus
-
 logger = logging.getLogger(__name__)
+
+
+class SignatureStatus(models.TextChoices):
+    NOT_CHECKED = "not_checked", _("Not checked")
+    UNSIGNED = "unsigned", _("No digital signature")
+    VALID = "valid", _("Valid signature, document unchanged")
+    UNTRUSTED = "untrusted", _("Intact signature from an untrusted certificate")
+    INVALID = "invalid", _("Invalid signature or document changed after signing")
+    ERROR = "error", _("The file could not be checked")
+
 
 # Worst first: the document's status is the worst of its signatures'.
 _SEVERITY = [SignatureStatus.INVALID, SignatureStatus.UNTRUSTED, SignatureStatus.VALID]

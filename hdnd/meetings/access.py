@@ -1,0 +1,169 @@
+"""Who may see and do what in a council's meetings (and their polls).
+
+- The council's office staff (a commune's officers) prepare and run every meeting: they
+  are the secretaries, and they may work the chair's console on the chair's behalf.
+- A participant with the chair role runs the room: agenda, floor, polls.
+- Participants read the meeting and its documents (participants-only ones included);
+  delegates and the chair check in, ask to speak, register questions and vote; guests
+  read and may be given the floor, never vote; respondents answer questions.
+- The council's other readers (standing committee, committee members, delegates) read
+  its meetings that are not closed and their published documents.
+- The public reads published documents, resolutions and closed polls' results of
+  meetings that are not closed; the projector reads through the meeting's display key.
+
+Every refusal raises NotFound or PermissionDenied; one condition per line.
+"""
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from hdnd.accounts.models import Role
+from hdnd.accounts.roles import active_roles, is_platform_admin
+from hdnd.core.errors import NotFound, PermissionDenied
+from hdnd.councils.access import access_council
+from hdnd.councils.models import Council
+from hdnd.meetings.models import VOTING_ROLES, Meeting, Participant, ParticipantRole
+
+MANAGER_ROLES = frozenset({Role.OFFICE_STAFF, Role.COMMUNE_OFFICER})
+READER_ROLES = MANAGER_ROLES | {Role.STANDING_COMMITTEE, Role.COMMITTEE_MEMBER, Role.DELEGATE}
+
+
+def council_roles(user: Any, council_id: int) -> set[str]:
+    """The user's roles in force today in one council (cached on the user object)."""
+    cache: dict[int, set[str]] = user.__dict__.setdefault("_meeting_roles", {})
+    if council_id not in cache:
+        cache[council_id] = set(
+            active_roles(user).filter(council_id=council_id).values_list("role", flat=True)
+        )
+    return cache[council_id]
+
+
+def is_manager(user: Any, council_id: int) -> bool:
+    if is_platform_admin(user):
+        return True
+    return bool(council_roles(user, council_id) & MANAGER_ROLES)
+
+
+def is_reader(user: Any, council_id: int) -> bool:
+    if is_platform_admin(user):
+        return True
+    return bool(council_roles(user, council_id) & READER_ROLES)
+
+
+def participant_of(user: Any, meeting: Meeting) -> Participant | None:
+    """The user's participation in the meeting (through their person), if any; cached."""
+    person_id = getattr(user, "person_id", None)
+    if person_id is None:
+        return None
+    cache: dict[int, Participant | None] = user.__dict__.setdefault("_meeting_participants", {})
+    if meeting.pk not in cache:
+        cache[meeting.pk] = (
+            Participant.objects.select_related("person")
+            .filter(meeting_id=meeting.pk, person_id=person_id)
+            .first()
+        )
+    return cache[meeting.pk]
+
+
+def is_chair(user: Any, meeting: Meeting) -> bool:
+    participant = participant_of(user, meeting)
+    return participant is not None and participant.role == ParticipantRole.CHAIR
+
+
+def can_run(user: Any, meeting: Meeting) -> bool:
+    """The chair's console: the chair, or the office on the chair's behalf."""
+    return is_chair(user, meeting) or is_manager(user, meeting.council_id)
+
+
+def _require_login(user: Any) -> None:
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied(_("Please sign in to see this page."))
+
+
+def _meeting(meeting_id: int) -> Meeting:
+    meeting = (
+        Meeting.objects.select_related("council", "term", "committee", "current_sitting")
+        .filter(id=meeting_id)
+        .first()
+    )
+    if meeting is None:
+        raise NotFound(_("This meeting does not exist."))
+    return meeting
+
+
+def access_council_meetings(*, user: Any, council_id: int) -> Council:
+    """A council's list of meetings: its readers (a participant reaches their meetings
+    from their home page)."""
+    council = access_council(user=user, council_id=council_id)
+    _require_login(user)
+    if is_reader(user, council.pk):
+        return council
+    raise PermissionDenied(_("You have no role in this council's meetings."))
+
+
+def access_council_meetings_manage(*, user: Any, council_id: int) -> Council:
+    """Creating meetings and written consultations."""
+    council = access_council(user=user, council_id=council_id)
+    _require_login(user)
+    if is_manager(user, council.pk):
+        return council
+    raise PermissionDenied(_("Only the council's office staff may do this."))
+
+
+def access_meeting(*, user: Any, meeting_id: int) -> Meeting:
+    """Reading a meeting: participants, the office, and the council's readers unless it
+    is closed."""
+    _require_login(user)
+    meeting = _meeting(meeting_id)
+    if is_manager(user, meeting.council_id):
+        return meeting
+    if participant_of(user, meeting) is not None:
+        return meeting
+    if not meeting.is_closed and is_reader(user, meeting.council_id):
+        return meeting
+    # Not telling an outsider whether the meeting exists.
+    raise NotFound(_("This meeting does not exist."))
+
+
+def access_meeting_manage(*, user: Any, meeting_id: int) -> Meeting:
+    """Preparing: details, sittings, participants, agenda, documents."""
+    meeting = access_meeting(user=user, meeting_id=meeting_id)
+    if is_manager(user, meeting.council_id):
+        return meeting
+    raise PermissionDenied(_("Only the council's office staff may prepare this meeting."))
+
+
+def access_meeting_run(*, user: Any, meeting_id: int) -> Meeting:
+    """The chair's console: current item, floor, questioning, polls, attendance."""
+    meeting = access_meeting(user=user, meeting_id=meeting_id)
+    if can_run(user, meeting):
+        return meeting
+    raise PermissionDenied(_("Only the chair or the council's office may run the meeting."))
+
+
+def access_meeting_participate(*, user: Any, meeting_id: int) -> tuple[Meeting, Participant]:
+    """Acting as a participant (checking in, asking to speak, notes): the user's own
+    participation."""
+    meeting = access_meeting(user=user, meeting_id=meeting_id)
+    participant = participant_of(user, meeting)
+    if participant is None:
+        raise PermissionDenied(_("You are not a participant of this meeting."))
+    return meeting, participant
+
+
+def access_meeting_vote(*, user: Any, meeting_id: int) -> tuple[Meeting, Participant]:
+    """Voting: a delegate or the chair, in person (no proxy). Presence at the sitting is
+    checked by the voting service when the ballot is cast."""
+    meeting, participant = access_meeting_participate(user=user, meeting_id=meeting_id)
+    if participant.role not in VOTING_ROLES:
+        raise PermissionDenied(_("Only the council's delegates vote; guests never do."))
+    return meeting, participant
+
+
+def access_meeting_display(*, key: str) -> Meeting:
+    """The projector page: anyone holding the meeting's display key (read-only)."""
+    meeting = Meeting.objects.select_related("council").filter(display_key=key).first()
+    if meeting is None or not key:
+        raise NotFound(_("This display link is not valid."))
+    return meeting

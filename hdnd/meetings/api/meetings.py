@@ -1,0 +1,5 @@
+"""(work in progress: see api_urls.py)"""
+
+from typing import Any
+
+urlpatterns: list[Any] = []

@@ -1,0 +1,5 @@
+"""(work in progress)"""
+
+from typing import Any
+
+urlpatterns: list[Any] = []
