@@ -1,0 +1,1 @@
+from hdnd.testing.meeting_fixtures import *  # noqa: F403
