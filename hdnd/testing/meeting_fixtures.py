@@ -22,7 +22,7 @@ import pytest
 from django.utils import timezone
 
 from hdnd.accounts.models import Role, User
-from hdnd.councils.models import Agency, Council, Membership, Position, Term
+from hdnd.councils.models import Agency, Council, Membership, Person, Position, Term
 from hdnd.meetings.models import (
     Attendance,
     AttendanceStatus,
@@ -41,6 +41,11 @@ from hdnd.testing import factories
 MEMBER_COUNT = 10
 
 
+def _person(user: User) -> Person:
+    assert user.person is not None
+    return user.person
+
+
 @pytest.fixture
 def term(city_council: Council) -> Term:
     return factories.TermFactory(council=city_council)
@@ -55,7 +60,7 @@ def _user_for(person: Any, council: Council, *roles: str) -> User:
 
 @pytest.fixture
 def members(term: Term) -> list[Membership]:
-    seats = [
+    seats: list[Membership] = [
         factories.MembershipFactory(
             term=term, position=Position.CHAIR, person__full_name="Nguyễn Thị Chủ Tọa"
         )
@@ -138,11 +143,11 @@ def session(
             sort_key=f"{index:03d}",
         )
     Participant.objects.create(
-        meeting=meeting, person=guest.person, role=ParticipantRole.GUEST, sort_key="900"
+        meeting=meeting, person=_person(guest), role=ParticipantRole.GUEST, sort_key="900"
     )
     Participant.objects.create(
         meeting=meeting,
-        person=respondent.person,
+        person=_person(respondent),
         role=ParticipantRole.RESPONDENT,
         agency=construction,
         title="Giám đốc Sở Xây dựng",
@@ -170,7 +175,7 @@ def check_in(session: Meeting) -> Callable[..., None]:
             participant = (
                 one
                 if isinstance(one, Participant)
-                else Participant.objects.get(meeting=session, person_id=one.person_id)
+                else Participant.objects.get(meeting=session, person=_person(one))
             )
             Attendance.objects.update_or_create(
                 sitting=session.current_sitting,

@@ -1,5 +1,7 @@
 """The shared personas hold what the other tests assume."""
 
+from collections.abc import Callable
+
 from hdnd.accounts.models import User
 from hdnd.meetings.access import access_meeting_run, access_meeting_vote, participant_of
 from hdnd.meetings.models import Attendance, Meeting, Participant, ParticipantRole
@@ -21,7 +23,9 @@ def test_chair_runs_and_delegate_votes(session: Meeting, chair: User, delegate: 
     assert participant.role == ParticipantRole.DELEGATE
 
 
-def test_check_in_marks_present(session: Meeting, delegate: User, check_in) -> None:  # type: ignore[no-untyped-def]
+def test_check_in_marks_present(
+    session: Meeting, delegate: User, check_in: Callable[..., None]
+) -> None:
     check_in(delegate)
     participant = participant_of(delegate, session)
     assert Attendance.objects.filter(participant=participant, status="present").count() == 1

@@ -1,12 +1,12 @@
 """The petitions module's models, one topic per module. Django finds models through this
 package, so each is imported here."""
 
+from hdnd.lib.pdfsign import SignatureStatus
 from hdnd.petitions.models.answers import (
     Answer,
     AnswerDocument,
     Decision,
     Rating,
-    SignatureStatus,
 )
 from hdnd.petitions.models.catalogue import (
     CompetenceLevel,
