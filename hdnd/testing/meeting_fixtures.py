@@ -42,7 +42,8 @@ MEMBER_COUNT = 10
 
 
 def _person(user: User) -> Person:
-    assert user.person is not None
+    if user.person is None:
+        raise ValueError("persona without a person")
     return user.person
 
 
