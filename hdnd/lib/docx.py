@@ -219,6 +219,20 @@ def add_closing(
     return table
 
 
+def add_signatures(document: Document, *, left: tuple[str, str], right: tuple[str, str]) -> Table:
+    """Two signature blocks side by side, each (position, name): a record signed by two
+    people, such as minutes (the secretary's and the chair's)."""
+    spacer = document.add_paragraph()
+    spacer.paragraph_format.space_after = Pt(0)
+    table = _borderless_table(document, rows=1, widths_mm=[TEXT_WIDTH_MM / 2, TEXT_WIDTH_MM / 2])
+    for cell, (position, name) in zip(table.rows[0].cells, (left, right), strict=True):
+        _cell_line(cell, position.upper(), size=14, bold=True, first=True)
+        for _blank in range(4):
+            _cell_line(cell, "", size=14)
+        _cell_line(cell, name, size=14, bold=True)
+    return table
+
+
 def document_bytes(document: Document) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)

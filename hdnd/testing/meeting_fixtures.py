@@ -56,6 +56,9 @@ def _user_for(person: Any, council: Council, *roles: str) -> User:
     user = factories.UserFactory(person=person)
     for role in roles:
         factories.RoleAssignmentFactory(user=user, council=council, role=role)
+    if Role.STANDING_COMMITTEE in roles:
+        # A staff role: signing in needs the second factor.
+        factories.add_totp_device(user)
     return user
 
 
