@@ -3,7 +3,7 @@ records (attendance, speeches, polls), and a resolution needs a closed, passed p
 
 import datetime as dt
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import docx
 import pytest
@@ -44,7 +44,7 @@ def _docx_text(content: bytes) -> str:
 
 
 def _closed_named_poll(
-    session: Meeting, item: AgendaItem | None, choices: list[str], *, title: str
+    session: Meeting, item: AgendaItem | None, choices: Sequence[str], *, title: str
 ) -> Poll:
     """A closed named poll with the given choices cast by the first delegates."""
     poll = Poll.objects.create(
@@ -106,7 +106,7 @@ def test_minutes_count_attendance_speeches_and_votes(
     )
     check_in(*voters[:8])
     Attendance.objects.create(
-        sitting=session.current_sitting,
+        sitting_id=session.current_sitting_id,
         participant=voters[8],
         status=AttendanceStatus.ABSENT_EXCUSED,
         reason="Đi công tác",
