@@ -23,6 +23,7 @@ from hdnd.meetings.models import (
     Meeting,
     Participant,
     Resolution,
+    Sitting,
     SpeechKind,
     SpeechRequest,
     SpeechStatus,
@@ -106,7 +107,7 @@ def test_minutes_count_attendance_speeches_and_votes(
     )
     check_in(*voters[:8])
     Attendance.objects.create(
-        sitting_id=session.current_sitting_id,
+        sitting=Sitting.objects.get(meeting=session, number=1),
         participant=voters[8],
         status=AttendanceStatus.ABSENT_EXCUSED,
         reason="Đi công tác",
