@@ -239,3 +239,21 @@ def test_minutes_download_for_office_and_chair_only(
     assert client.get(url).status_code == 403
     login(client, outsider)
     assert client.get(url).status_code == 404
+
+
+def test_public_meeting_page_shows_results_but_not_closed_meetings(
+    client: Client, session: Meeting, agenda: list[AgendaItem]
+) -> None:
+    _closed_named_poll(session, agenda[1], [Choice.YES] * 7, title="Thông qua kế hoạch")
+    response = client.get(reverse("meetings_public:meeting", args=[session.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Thông qua kế hoạch" in page
+    assert "Tán thành: 7" in page
+    assert "Trần Văn Đại Biểu" not in page
+    listing = client.get(reverse("meetings_public:council", args=[session.council_id]))
+    assert session.title in listing.content.decode()
+
+    session.is_closed = True
+    session.save(update_fields=["is_closed"])
+    assert client.get(reverse("meetings_public:meeting", args=[session.pk])).status_code == 404
