@@ -7,9 +7,16 @@ with a 4xx status for anything the caller can fix.
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import (
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
@@ -87,6 +94,7 @@ _ERROR_DESCRIPTIONS = {
     401: "No valid session or API token.",
     403: "The caller may not do this (for a token: a scope is missing).",
     404: "Nothing was found.",
+    413: "The request body is larger than the server accepts (2.5 MB by default).",
 }
 
 
@@ -117,7 +125,28 @@ def _flatten(detail: Any) -> Any:
     return [str(detail)]
 
 
+def request_limit_error(exc: Exception) -> tuple[dict[str, Any], int] | None:
+    """The error body and status for a request Django refuses to read for its size
+    (DATA_UPLOAD_MAX_MEMORY_SIZE, DATA_UPLOAD_MAX_NUMBER_FIELDS/FILES); None for any other
+    exception. Django itself would answer these with its HTML 400 page."""
+    if isinstance(exc, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
+        megabytes = limit / 1024 / 1024
+        message = _(
+            "The request body is larger than the %(limit)s MB the server accepts: send the "
+            "data in several smaller requests."
+        ) % {"limit": number_format(megabytes, decimal_pos=0 if megabytes.is_integer() else 1)}
+        return error_body("request_too_large", message), 413
+    if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        message = _("The request has more fields or files than the server accepts.")
+        return error_body("invalid", message), 400
+    return None
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    limit = request_limit_error(exc)
+    if limit is not None:
+        return Response(limit[0], status=limit[1])
     if isinstance(exc, DomainError):
         return Response(error_body(exc.code, exc.message, exc.fields), status=exc.status)
     if isinstance(exc, DjangoValidationError):

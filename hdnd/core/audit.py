@@ -14,6 +14,7 @@ from hdnd.core.models import AuditChainHead, AuditEvent
 from hdnd.core.request_context import current_request_id
 
 GENESIS_HASH = "0" * 64
+ACTOR_LABEL_LENGTH = 150  # AuditEvent.actor_label
 
 
 def _canonical(value: Any) -> Any:
@@ -54,6 +55,25 @@ def changes_between(
     }
 
 
+def actor_label(actor: Any) -> str:
+    """How the trail names who acted: a person by their username; a system calling the API
+    by its token, "token:<name> [<prefix>] (<council>)" (tokens are not people, so the
+    event has no actor row); nobody (a scheduled job) by nothing."""
+    if actor is None:
+        return ""
+    if getattr(actor, "pk", None):
+        return str(actor.get_username())[:ACTOR_LABEL_LENGTH]
+    # Duck-typed: accounts.api_auth.TokenUser carries the ApiToken it authenticated with.
+    token = getattr(actor, "token", None)
+    if token is None:
+        return ""
+    council = getattr(token, "council", None)
+    label = f"token:{token.name[:60]} [{token.prefix}]"
+    if council is not None:
+        label = f"{label} ({council})"
+    return label[:ACTOR_LABEL_LENGTH]
+
+
 def record_event(
     *,
     actor: Any,
@@ -63,7 +83,8 @@ def record_event(
     summary: str = "",
     changes: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event to the chain. Call inside the service's transaction."""
+    """Append one event to the chain. Call inside the service's transaction. `actor` is a
+    user, the TokenUser of an API request (recorded by its label), or None."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("record_event must run inside the transaction of the change")
     # Lock the head: writers append one at a time, so the chain never forks.
@@ -73,7 +94,7 @@ def record_event(
         seq=head.last_seq + 1,
         occurred_at=timezone.now(),
         actor=real_actor,
-        actor_label=real_actor.get_username() if real_actor else "",
+        actor_label=actor_label(actor),
         council=council,
         action=action,
         object_type=obj._meta.label_lower if obj is not None else "",

@@ -5,7 +5,8 @@
 - a form post refused for its content (400, 409): the message, and back to the page the
   form was on;
 - an htmx request: the message, swapped into the page's message area;
-- the JSON API: the one error shape (DRF views already answer through core.api).
+- the JSON API: the one error shape (DRF views already answer through core.api); a
+  request body too large for Django to read gets it too (413), from any view under /api/.
 
 Views that hold a form should catch DomainError themselves and show the form again with
 the message, so that nothing typed is lost; this middleware is the net under them.
@@ -18,7 +19,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from hdnd.core.api import error_body
+from hdnd.core.api import error_body, request_limit_error
 from hdnd.core.errors import DomainError
 
 ERROR_TEMPLATES = {403: "403.html", 404: "404.html"}
@@ -32,6 +33,10 @@ class DomainErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if request.path.startswith("/api/"):
+            limit = request_limit_error(exception)
+            if limit is not None:
+                return JsonResponse(limit[0], status=limit[1])
         if not isinstance(exception, DomainError):
             return None
         if request.path.startswith("/api/"):

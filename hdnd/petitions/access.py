@@ -3,7 +3,8 @@
 - Office staff of a council (and a commune's officers, who run their council's office)
   manage everything of that council: meetings, items, consolidation, routing, answers
   received, publishing.
-- The standing committee reads everything, sees escalations and may rate answers.
+- The standing committee reads everything, sees escalations, may rate answers and take
+  a questioning topic off the list (as may the committee in charge of its field).
 - A committee (Ban) member reads the council's petitions and rates those of the fields
   the committee is in charge of.
 - Delegates read their council's petitions; a delegate group's leader also records the
@@ -170,6 +171,24 @@ def access_petition_rate(*, user: Any, petition_id: int) -> Petition:
         return petition
     raise PermissionDenied(
         _("Only the committee in charge of this field or the standing committee may evaluate.")
+    )
+
+
+def access_petition_unflag_questioning(*, user: Any, petition_id: int) -> Petition:
+    """Taking a petition off the questioning topics: the committee in charge of its field,
+    or the standing committee (the office flags, but does not withdraw, a topic)."""
+    petition = access_petition(user=user, petition_id=petition_id)
+    if is_platform_admin(user):
+        return petition
+    if Role.STANDING_COMMITTEE in council_roles(user, petition.council_id):
+        return petition
+    if petition.committee_id is not None and petition.committee_id in committee_ids(user):
+        return petition
+    raise PermissionDenied(
+        _(
+            "Only the committee in charge of this field or the standing committee may take a "
+            "questioning topic off the list."
+        )
     )
 
 

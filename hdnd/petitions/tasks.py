@@ -5,6 +5,13 @@ from celery import shared_task
 
 
 @shared_task
+def check_import(batch_id: int) -> None:
+    from hdnd.petitions.services.imports import check_import_batch
+
+    check_import_batch(batch_id=batch_id)
+
+
+@shared_task
 def run_import(batch_id: int) -> None:
     from hdnd.petitions.services.imports import run_import_batch
 

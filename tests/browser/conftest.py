@@ -2,17 +2,40 @@
 
 Outside CI a missing Chromium skips these tests; under CI=true it fails them. A failing
 test leaves a screenshot in test-artifacts/.
+
+Browser tests run with `transaction=True` (the live server is another thread, so the
+data must be committed), and such a test empties every table when it ends, rows the
+migrations wrote included. A test that needs those rows asks for `reference_data`.
 """
 
+import importlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.apps import apps
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+# The migrations that write reference rows, and their functions: the audit chain's head
+# (every audited change needs it) and the 16 standard fields of work (lĩnh vực). Add any
+# new seeding migration here; each function must be safe to run on rows already there.
+SEEDING_MIGRATIONS = [
+    ("hdnd.core.migrations.0002_audit_chain_head_and_append_only", "create_chain_head"),
+    ("hdnd.petitions.migrations.0002_standard_fields", "add_fields"),
+]
+
+
+@pytest.fixture
+def reference_data(transactional_db: None) -> None:
+    """The rows the migrations seed, written again: an earlier transactional test may have
+    emptied the tables."""
+    for module, function in SEEDING_MIGRATIONS:
+        getattr(importlib.import_module(module), function)(apps, None)
 
 
 @pytest.hookimpl(wrapper=True)

@@ -8,12 +8,10 @@ and a voter, signed out, looks up their code and reads the answer — never thei
 """
 
 import datetime as dt
-import importlib
 import re
 import time
 
 import pytest
-from django.apps import apps
 from django.utils import timezone
 from django_otp.oath import TOTP
 
@@ -36,20 +34,6 @@ VOTER_NAME = "Lê Thị Kín Danh"
 FIRST_ITEM = "Đề nghị sửa chữa đường Láng bị ngập úng khi mưa"
 SECOND_ITEM = "de nghi sua duong Lang ngap ung"
 ANSWER_TEXT = "Sở Xây dựng đã nạo vét cống và nâng cốt mặt đường Láng; tuyến đường hết ngập."
-
-
-# The reference rows the migrations write. A transactional test empties every table when it
-# ends, so a browser test that runs after another one must write them again.
-SEEDING_MIGRATIONS = [
-    ("hdnd.core.migrations.0002_audit_chain_head_and_append_only", "create_chain_head"),
-    ("hdnd.petitions.migrations.0002_standard_fields", "add_fields"),
-]
-
-
-@pytest.fixture
-def reference_data(transactional_db):
-    for module, function in SEEDING_MIGRATIONS:
-        getattr(importlib.import_module(module), function)(apps, None)
 
 
 @pytest.fixture

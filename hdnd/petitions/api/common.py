@@ -12,10 +12,11 @@ Callers
   voter-contact meetings (plan, correct, upload minutes, mark held, cancel, spot answers);
   register answer documents and record or revise an agency's answer. Every human
   decision — triage, consolidation, merging and splitting, rejecting a suggestion,
-  routing and classification, the routing table and deadline rules, publishing,
-  evaluation, questioning topics, carrying over — needs a person: those endpoints answer
-  a token 403 "person_required". Anything of another council answers 403 on council
-  paths and 404 for a petition, item or meeting by id (which reveals nothing).
+  routing and classification, the routing table and deadline rules, escalation to the
+  standing committee, publishing, evaluation, questioning topics, carrying over — needs a
+  person: those endpoints answer a token 403 "person_required". Anything of another
+  council answers 403 on council paths and 404 for a petition, item or meeting by id
+  (which reveals nothing).
 
 Every action on an existing petition, item or meeting carries the `expected_version`
 the caller loaded; a stale one is refused with 409 "stale_version".
@@ -259,7 +260,9 @@ def sees_identity(request: Request, council_id: int) -> bool:
 
 
 def actor_of(request: Request) -> Any:
-    """Who the services record as the actor (a token is recorded without a person)."""
+    """Who the services record as the actor: the person, or the API token's TokenUser,
+    which the audit trail names "token:<name> [<prefix>] (<council>)" (timelines and
+    `created_by` columns name people only)."""
     return request.user
 
 

@@ -1,7 +1,7 @@
 """API: evaluation and supervision — the committee in charge rates the current answer,
-the standing committee or the office flags a questioning topic, and the office carries a
-session's open petitions over to a later one. All three are people's decisions: API
-tokens are refused."""
+the standing committee or the office flags a questioning topic (the committee in charge
+or the standing committee takes it off), and the office carries a session's open
+petitions over to a later one. All are people's decisions: API tokens are refused."""
 
 from typing import Any
 
@@ -109,6 +109,39 @@ class PetitionQuestioningApi(PetitionsApi):
         return Response(petition_detail(request, petition))
 
 
+class PetitionQuestioningWithdrawApi(PetitionsApi):
+    class InputSerializer(serializers.Serializer[Any]):
+        expected_version = expected_version_field()
+        reason = serializers.CharField(
+            max_length=2000, help_text="Why the petition is no longer a questioning topic."
+        )
+
+        class Meta:
+            ref_name = "QuestioningWithdraw"
+
+    @extend_schema(
+        operation_id="petitions_questioning_withdraw",
+        tags=TAGS,
+        summary=(
+            "Take the petition off the questioning topics (the committee in charge or the "
+            "standing committee)"
+        ),
+        parameters=[PETITION],
+        request=InputSerializer,
+        responses={200: PetitionDetailOutputSerializer, **ACTION_ERRORS},
+    )
+    def post(self, request: Request, petition_id: str) -> Response:
+        petition = petition_for(request, petition_id, access.access_petition_unflag_questioning)
+        data = validated_body(self.InputSerializer, request)
+        services.unflag_questioning_topic(
+            petition_id=petition.pk,
+            expected_version=data["expected_version"],
+            reason=data["reason"],
+            actor=actor_of(request),
+        )
+        return Response(petition_detail(request, petition))
+
+
 class CarryOverCountSerializer(serializers.Serializer[Any]):
     moved = serializers.IntegerField(help_text="How many petitions were carried over.")
 
@@ -161,6 +194,11 @@ urlpatterns: list[URLPattern] = [
         "petitions/<str:petition_id>/questioning/",
         PetitionQuestioningApi.as_view(),
         name="petitions-api-questioning",
+    ),
+    path(
+        "petitions/<str:petition_id>/questioning/withdraw/",
+        PetitionQuestioningWithdrawApi.as_view(),
+        name="petitions-api-questioning-withdraw",
     ),
     path(
         "councils/<str:council_id>/carry-over/",

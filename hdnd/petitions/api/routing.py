@@ -1,7 +1,7 @@
 """API: the catalogue of fields, a council's routing table, committees in charge of fields
 and deadline rules (each with its history), and the routing actions on petitions:
 assign, re-route, change the classification, forward to central level, move to another
-council."""
+council, escalate to the standing committee."""
 
 from typing import Any
 
@@ -545,6 +545,42 @@ class PetitionTransferApi(PetitionsApi):
         return Response(petition_detail(request, petition))
 
 
+class PetitionEscalateApi(PetitionsApi):
+    class InputSerializer(serializers.Serializer[Any]):
+        expected_version = expected_version_field()
+        reason = serializers.CharField(
+            max_length=300, help_text="Why the petition goes to the standing committee."
+        )
+
+        class Meta:
+            ref_name = "PetitionEscalate"
+
+    @extend_schema(
+        operation_id="petitions_escalate",
+        tags=TAGS,
+        summary="Escalate a petition awaiting its answer to the standing committee (the office)",
+        description=(
+            "What the daily reminders do on their own once an answer is overdue, done now "
+            "by the office, with a reason: recorded on the timeline and in the audit trail, "
+            "and the standing committee is notified. Once per deadline: a petition already "
+            "escalated for its current deadline answers 409 already_escalated."
+        ),
+        parameters=[PETITION],
+        request=InputSerializer,
+        responses={200: PetitionDetailOutputSerializer, **ACTION_ERRORS},
+    )
+    def post(self, request: Request, petition_id: str) -> Response:
+        petition = petition_for(request, petition_id, access.access_petition_manage)
+        data = validated_body(self.InputSerializer, request)
+        deadline_services.escalate_by_hand(
+            petition_id=petition.pk,
+            expected_version=data["expected_version"],
+            reason=data["reason"],
+            actor=actor_of(request),
+        )
+        return Response(petition_detail(request, petition))
+
+
 urlpatterns: list[URLPattern] = [
     path("fields/", FieldListApi.as_view(), name="fields-api-list"),
     path(
@@ -601,5 +637,10 @@ urlpatterns: list[URLPattern] = [
         "petitions/<str:petition_id>/transfer/",
         PetitionTransferApi.as_view(),
         name="petitions-api-transfer",
+    ),
+    path(
+        "petitions/<str:petition_id>/escalate/",
+        PetitionEscalateApi.as_view(),
+        name="petitions-api-escalate",
     ),
 ]

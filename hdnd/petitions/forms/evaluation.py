@@ -1,4 +1,5 @@
-"""Forms: evaluating an answer, flagging a questioning topic, carrying petitions over."""
+"""Forms: evaluating an answer, flagging a questioning topic (and taking it off),
+carrying petitions over."""
 
 from typing import TYPE_CHECKING, Any, cast
 
@@ -66,6 +67,19 @@ class QuestioningFlagForm(forms.Form):
         max_length=450,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class QuestioningUnflagForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Why it is no longer a questioning topic"),
+        max_length=450,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
 
 
 # ModelChoiceField is generic only in django-stubs (settings do not monkeypatch it).

@@ -1,5 +1,6 @@
 """Forms: the routing table, field committees, deadline rules, and the routing actions on
-a petition (assign, re-route, change classification, forward, move to another council).
+a petition (assign, re-route, change classification, forward, move to another council,
+escalate to the standing committee).
 
 Choices come in as lists built once per page, so a page with several forms reads the
 council's agencies once. The services check every choice again.
@@ -159,6 +160,18 @@ class TransferForm(_PetitionForm):
     def __init__(self, *args: Any, councils: Choices, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["to_council"].choices = [("", _("— choose —")), *councils]  # type: ignore[attr-defined]  # a ChoiceField
+
+
+class EscalateForm(_PetitionForm):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "What the standing committee should know, e.g. the agency has not answered the "
+            "reminders. The standing committee is notified at once."
+        ),
+    )
 
 
 class DeadlineListForm(_Form):

@@ -73,8 +73,16 @@ def check_upload(upload: "File[bytes]") -> str:
     size = upload.size or 0
     if size > max_upload_bytes():
         raise _refuse(
-            _("The file is too large (%(size)s MB): the limit is %(limit)s MB.")
-            % {"size": f"{size / 1024 / 1024:.1f}", "limit": settings.PETITIONS_MAX_UPLOAD_MB}
+            _(
+                "The file is too large (%(size)s MB): the limit is %(limit)s MB, set by "
+                "%(setting)s on the server. Split the file, or ask the administrator to "
+                "raise the limit."
+            )
+            % {
+                "size": f"{size / 1024 / 1024:.1f}",
+                "limit": settings.PETITIONS_MAX_UPLOAD_MB,
+                "setting": "PETITIONS_MAX_UPLOAD_MB",
+            }
         )
     if size == 0:
         raise _refuse(_("The file is empty."))
@@ -141,6 +149,10 @@ def _check_csv(upload: "File[bytes]", head: bytes) -> None:
 class OpenedFile:
     header: HeaderRow
     rows: Iterator[RawRow]
+    # How many lines (rows of the sheet, lines of the CSV) the file seems to hold, header
+    # and title rows included, for a progress bar; None when it cannot tell cheaply. A CSV
+    # cell with line breaks counts more than once.
+    line_count: int | None = None
 
 
 def _no_header() -> ImportFileRefused:
@@ -181,15 +193,32 @@ def _xlsx_rows(handle: IO[bytes]) -> Iterator[OpenedFile]:
             lines = _guarded(enumerate(sheet.iter_rows(values_only=True), start=1))
             header = _find_header(lines)
             if header is not None:
-                yield OpenedFile(header, _data_rows(lines, header))
+                # The sheet's recorded dimension: no reading, but absent from some files.
+                max_row = getattr(sheet, "max_row", None)
+                line_count = max_row if isinstance(max_row, int) else None
+                yield OpenedFile(header, _data_rows(lines, header), line_count)
                 return
         raise _no_header()
     finally:
         workbook.close()
 
 
+def _count_lines(handle: IO[bytes]) -> int:
+    """The lines of the file (its line breaks, one more when the last line has none),
+    counted in one pass over the bytes without decoding them."""
+    handle.seek(0)
+    lines = 0
+    last = b""
+    while chunk := handle.read(1024 * 1024):
+        lines += chunk.count(b"\n")
+        last = chunk
+    handle.seek(0)
+    return lines + (1 if last and not last.endswith(b"\n") else 0)
+
+
 @contextmanager
 def _csv_rows(handle: IO[bytes]) -> Iterator[OpenedFile]:
+    line_count = _count_lines(handle)
     for delimiter in _CSV_DELIMITERS:
         handle.seek(0)
         text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
@@ -197,7 +226,7 @@ def _csv_rows(handle: IO[bytes]) -> Iterator[OpenedFile]:
             lines = _guarded(enumerate(csv.reader(text, delimiter=delimiter), start=1))
             header = _find_header(lines)
             if header is not None:
-                yield OpenedFile(header, _data_rows(lines, header))
+                yield OpenedFile(header, _data_rows(lines, header), line_count)
                 return
         finally:
             # The caller owns the file: the wrapper must not close it.

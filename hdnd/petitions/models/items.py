@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hdnd.petitions.models.catalogue import CompetenceLevel
 
@@ -413,7 +414,8 @@ class PetitionRoute(models.Model):
 
 
 class EventKind(models.TextChoices):
-    CREATED = "created", _("Created")
+    # "Created" alone is also a column header ("Ngày tạo"); the event reads "Đã tạo".
+    CREATED = "created", pgettext_lazy("petition event", "Created")
     ITEM_ADDED = "item_added", _("Voter item added")
     ITEM_REMOVED = "item_removed", _("Voter item split off")
     MERGED = "merged", _("Merged")
@@ -428,6 +430,7 @@ class EventKind(models.TextChoices):
     RATED = "rated", _("Answer evaluated")
     REOPENED = "reopened", _("Re-opened for re-supervision")
     QUESTIONING = "questioning", _("Flagged as a questioning topic")
+    UNQUESTIONED = "unquestioned", _("No longer a questioning topic")
     CARRIED_OVER = "carried_over", _("Carried over to the next session")
     REMINDED = "reminded", _("Reminder sent")
     ESCALATED = "escalated", _("Escalated to the standing committee")

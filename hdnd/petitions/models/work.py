@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ImportStatus(models.TextChoices):
+    CHECKING = "checking", _("Checking the file")
+    REFUSED = "refused", _("File refused")
     PREVIEWED = "previewed", _("Checked, waiting to import")
     RUNNING = "running", _("Importing")
     DONE = "done", _("Imported")
@@ -24,8 +26,10 @@ class ImportBatch(models.Model):
     sha256 = models.CharField(max_length=64)
     source_system = models.CharField(_("source system"), max_length=40)
     status = models.CharField(
-        _("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.PREVIEWED
+        _("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.CHECKING
     )
+    # While the file is being checked: an estimate of its rows (0 when unknown), and the
+    # rows checked so far; from the preview on, the rows and the rows imported.
     total_rows = models.PositiveIntegerField(_("rows"), default=0)
     processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
     created_count = models.PositiveIntegerField(_("created"), default=0)

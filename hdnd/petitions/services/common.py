@@ -41,6 +41,9 @@ ALLOWED_FROM: dict[str, frozenset[str]] = {
     "publish_answer": frozenset({S.ANSWERED, S.MONITORING, S.RESOLVED, S.REOPENED}),
     "rate": frozenset({S.ANSWERED}),
     "flag_questioning": frozenset({S.ANSWERED, S.REOPENED, S.MONITORING, S.ASSIGNED}),
+    "unflag_questioning": frozenset(
+        {S.ASSIGNED, S.FORWARDED, S.ANSWERED, S.MONITORING, S.REOPENED}
+    ),
     "carry_over": frozenset(
         {S.CONSOLIDATING, S.ASSIGNED, S.FORWARDED, S.ANSWERED, S.MONITORING, S.REOPENED}
     ),
@@ -119,7 +122,8 @@ def log(
     is_public: bool = False,
     audit_changes: dict[str, Any] | None = None,
 ) -> PetitionEvent:
-    """Write the petition's timeline entry and the audit event for one change."""
+    """Write the petition's timeline entry and the audit event for one change. The
+    timeline names a person only; the audit event also names an API token that acted."""
     real_actor = actor if getattr(actor, "pk", None) else None
     event = PetitionEvent.objects.create(
         petition=petition,
@@ -131,7 +135,7 @@ def log(
         is_public=is_public,
     )
     record_event(
-        actor=real_actor,
+        actor=actor,
         action=f"petition.{kind}",
         obj=petition,
         council=petition.council,

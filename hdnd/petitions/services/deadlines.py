@@ -5,7 +5,9 @@
 - `notify` and `email_pending` are how every petition service tells people, in the app
   and by email;
 - `send_reminders` is the daily job: due-soon and overdue notices, and escalation to the
-  standing committee. Running it twice on the same day changes nothing the second time.
+  standing committee. Running it twice on the same day changes nothing the second time;
+- `escalate_by_hand` is the office's escalation of one petition, recorded and notified as
+  the job's is; either way a petition is escalated once per deadline.
 """
 
 import datetime as dt
@@ -314,6 +316,10 @@ def email_after_commit(petition_id: int) -> None:
 # Escalation.
 
 
+class AlreadyEscalated(Conflict):
+    code = "already_escalated"
+
+
 def escalate_petition(*, petition_id: int, actor: Any = None, on: dt.date | None = None) -> bool:
     """Tell the standing committee that an overdue answer is late. Once per deadline:
     returns False when the petition is already escalated or no longer overdue."""
@@ -327,31 +333,89 @@ def escalate_petition(*, petition_id: int, actor: Any = None, on: dt.date | None
         if petition.due_on >= on:
             return False
         require_state(petition, "escalate")
-        petition.escalated_on = on
-        save_petition(petition, ["escalated_on"])
         days_late = (on - petition.due_on).days
-        log(
+        due = petition.due_on.strftime("%d/%m/%Y")
+        _escalate(
             petition,
             actor=actor,
-            kind=EventKind.ESCALATED,
+            on=on,
             summary=_(
                 "Answer due on %(due)s is %(days)s days late: escalated to the standing committee."
             )
-            % {"due": petition.due_on.strftime("%d/%m/%Y"), "days": days_late},
+            % {"due": due, "days": days_late},
             details={"due_on": petition.due_on.isoformat(), "days_late": days_late},
-        )
-        notify(
-            petition=petition,
-            user_ids=standing_committee_ids(council_id=petition.council_id, on=on),
-            kind=NotificationKind.ESCALATED,
-            due_on=petition.due_on,
-            message=notice_text(
-                petition,
-                _("the answer due on %(due)s is %(days)s days late.")
-                % {"due": petition.due_on.strftime("%d/%m/%Y"), "days": days_late},
-            ),
+            notice=_("the answer due on %(due)s is %(days)s days late.")
+            % {"due": due, "days": days_late},
         )
     return True
+
+
+def escalate_by_hand(
+    *,
+    petition_id: int,
+    expected_version: int | None,
+    reason: str,
+    actor: Any,
+    on: dt.date | None = None,
+) -> Petition:
+    """The office escalates a petition awaiting its answer to the standing committee
+    without waiting for the daily job (overdue or not, e.g. an agency that does not
+    respond). As the job does, once per deadline: a petition already escalated for its
+    current deadline is refused, and the job will not escalate it again."""
+    on = on or timezone.localdate()
+    reason = " ".join((reason or "").split())
+    if not reason:
+        message = _("Say why the petition goes to the standing committee.")
+        raise DomainError(message, fields={"reason": [message]})
+    with transaction.atomic():
+        petition = lock_petition(petition_id, expected_version=expected_version)
+        require_state(petition, "escalate")
+        if petition.escalated_on is not None:
+            raise AlreadyEscalated(
+                _(
+                    "This petition was already escalated to the standing committee on "
+                    "%(day)s for its current deadline."
+                )
+                % {"day": petition.escalated_on.strftime("%d/%m/%Y")}
+            )
+        details: dict[str, Any] = {"by_hand": True, "reason": reason[:500]}
+        if petition.due_on is not None:
+            details["due_on"] = petition.due_on.isoformat()
+            details["days_late"] = max((on - petition.due_on).days, 0)
+        _escalate(
+            petition,
+            actor=actor,
+            on=on,
+            summary=_("Escalated to the standing committee by the office: %(reason)s")
+            % {"reason": reason},
+            details=details,
+            notice=_("escalated by the office: %(reason)s") % {"reason": reason},
+        )
+        email_after_commit(petition.pk)
+    return petition
+
+
+def _escalate(
+    petition: Petition,
+    *,
+    actor: Any,
+    on: dt.date,
+    summary: str,
+    details: dict[str, Any],
+    notice: str,
+) -> None:
+    """Mark the petition escalated for its deadline, write its timeline and audit, and
+    tell the standing committee in force (one notice per person and deadline)."""
+    petition.escalated_on = on
+    save_petition(petition, ["escalated_on"])
+    log(petition, actor=actor, kind=EventKind.ESCALATED, summary=summary, details=details)
+    notify(
+        petition=petition,
+        user_ids=standing_committee_ids(council_id=petition.council_id, on=on),
+        kind=NotificationKind.ESCALATED,
+        due_on=petition.due_on,
+        message=notice_text(petition, notice),
+    )
 
 
 # The daily job.

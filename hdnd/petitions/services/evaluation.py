@@ -8,6 +8,9 @@ petitions carry over from one session to the next, across terms too.
 | satisfactory   | monitor     | in progress, will resolve           | MONITORING         |
 | any other      | resupervise | any (a comment is required)         | REOPENED, new due  |
 | any other      | questioning | any (a comment is required)         | REOPENED, flagged  |
+
+The standing committee or the office may also flag a questioning topic on its own; the
+committee in charge or the standing committee may take the flag off, with a reason.
 """
 
 import datetime as dt
@@ -132,6 +135,33 @@ def flag_questioning_topic(
             kind=EventKind.QUESTIONING,
             summary=note or _("Flagged as a questioning topic"),
             details={"note": note},
+        )
+    return petition
+
+
+def unflag_questioning_topic(
+    *, petition_id: int, expected_version: int | None, reason: str, actor: Any
+) -> Petition:
+    """Take the petition off the questioning topics (the committee in charge or the
+    standing committee decides), saying why; the flag's history stays on the timeline."""
+    reason = clean_text(reason)
+    if not reason:
+        message = _("Say why the petition is no longer a questioning topic.")
+        raise DomainError(message, fields={"reason": [message]})
+    with transaction.atomic():
+        petition = lock_petition(petition_id, expected_version=expected_version)
+        if not petition.is_questioning_topic:
+            raise DomainError(_("This petition is not a questioning topic."))
+        require_state(petition, "unflag_questioning")
+        petition.is_questioning_topic = False
+        save_petition(petition, ["is_questioning_topic"])
+        log(
+            petition,
+            actor=actor,
+            kind=EventKind.UNQUESTIONED,
+            summary=reason,
+            details={"reason": reason},
+            audit_changes={"is_questioning_topic": [True, False], "reason": reason},
         )
     return petition
 

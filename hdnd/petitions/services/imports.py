@@ -2,8 +2,12 @@
 preview first, or from another system through the JSON API.
 
 A file goes through three steps:
-1. `preview_import`: the upload is checked (size, type by content), every row is read
-   and checked, nothing is written but the batch with its counts and row errors;
+1. `upload_import` (the page): the upload is checked (size, type by content) and kept as
+   a batch being checked; `check_import_batch` then reads and checks every row in the
+   background (Celery; inline on the embedded default) once the transaction commits, with
+   its progress on the batch, and leaves the batch previewed with its counts and row
+   errors, or refused with the reason. Nothing else is written. `preview_import` does
+   both in the calling process (the command line);
 2. `start_import`: the office confirms; the batch runs in the background (Celery; inline
    on the embedded default) after the transaction commits;
 3. `run_import_batch`: rows are read again (the catalogue may have changed since the
@@ -130,14 +134,29 @@ def title_of(text: str) -> str:
 # Step 1: preview ------------------------------------------------------------------------
 
 
+Progress = Callable[[int, int | None], None]
+
+
 def scan_file(
-    *, handle: "IO[bytes] | File[bytes]", kind: str, council: Council, source_system: str
+    *,
+    handle: "IO[bytes] | File[bytes]",
+    kind: str,
+    council: Council,
+    source_system: str,
+    progress: Progress | None = None,
 ) -> ScanReport:
-    """Read and check every row; count those already imported. Writes nothing."""
+    """Read and check every row; count those already imported. Writes nothing. Every
+    CHUNK_SIZE rows, `progress` is told the rows checked and the rows the file seems to
+    hold (None when it cannot tell)."""
     report = ScanReport(kind=kind)
     with open_rows(handle, kind) as opened:
         report.header_row = opened.header.row_number
         report.ignored_columns = [*opened.header.ignored, *opened.header.repeated]
+        estimate = (
+            max(opened.line_count - opened.header.row_number, 0)
+            if opened.line_count is not None
+            else None
+        )
         validator = RowValidator(Lookups(council))
         pending: list[str] = []
         for raw in opened.rows:
@@ -146,63 +165,209 @@ def scan_file(
             if row is None:
                 report.error_rows += 1
                 _keep_errors(report.errors, raw.number, problems, opened.header)
-                continue
-            pending.append(row.source_id)
-            if len(pending) == CHUNK_SIZE:
-                report.unchanged_rows += len(imported_rows(council.pk, source_system, pending))
-                pending = []
+            else:
+                pending.append(row.source_id)
+                if len(pending) == CHUNK_SIZE:
+                    report.unchanged_rows += len(imported_rows(council.pk, source_system, pending))
+                    pending = []
+            if progress is not None and report.total_rows % CHUNK_SIZE == 0:
+                progress(report.total_rows, estimate)
         report.unchanged_rows += len(imported_rows(council.pk, source_system, pending))
     report.new_rows = report.total_rows - report.error_rows - report.unchanged_rows
     return report
 
 
-def preview_import(
-    *, actor: Any, council: Council, upload: "File[bytes]", source_system: str
+def _no_rows() -> ImportFileRefused:
+    message = _("The file has a header row but no petitions under it.")
+    return ImportFileRefused(message, fields={"file": [message]})
+
+
+def _new_batch(
+    *, actor: Any, council: Council, upload: "File[bytes]", source_system: str, kind: str
 ) -> ImportBatch:
-    """Check an uploaded file and keep it as a batch waiting for confirmation."""
-    source_system = clean_source_system(source_system)
-    kind = check_upload(upload)
-    report = scan_file(handle=upload, kind=kind, council=council, source_system=source_system)
-    if report.total_rows == 0:
-        message = _("The file has a header row but no petitions under it.")
-        raise ImportFileRefused(message, fields={"file": [message]})
+    """A batch for the upload, its file stored (not saved to the database yet)."""
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
-    filename = PurePath(upload.name or "import").name[:255]
     batch = ImportBatch(
         council=council,
-        filename=filename,
+        filename=PurePath(upload.name or "import").name[:255],
         sha256=digest.hexdigest(),
         source_system=source_system,
-        status=ImportStatus.PREVIEWED,
-        total_rows=report.total_rows,
-        unchanged_count=report.unchanged_rows,
-        error_count=report.error_rows,
-        errors=report.errors,
         created_by=_user(actor),
     )
     # Stored under a random name: the original name is kept in `filename`.
     batch.file.save(f"{secrets.token_hex(8)}.{kind}", upload, save=False)
+    return batch
+
+
+def _record_preview(batch: ImportBatch, report: ScanReport, actor: Any) -> None:
+    record_event(
+        actor=actor,
+        action="petitions.import.preview",
+        obj=batch,
+        council=batch.council,
+        summary=_("File %(name)s checked: %(total)s rows, %(errors)s with errors.")
+        % {"name": batch.filename, "total": report.total_rows, "errors": report.error_rows},
+        changes={
+            "source_system": batch.source_system,
+            "sha256": batch.sha256,
+            "total_rows": report.total_rows,
+            "new_rows": report.new_rows,
+            "unchanged_rows": report.unchanged_rows,
+            "error_rows": report.error_rows,
+        },
+    )
+
+
+def upload_import(
+    *,
+    actor: Any,
+    council: Council,
+    upload: "File[bytes]",
+    source_system: str,
+    background: bool = True,
+) -> ImportBatch:
+    """Keep an uploaded file as a batch to check, and return at once. With `background`,
+    the rows are checked by a task once this transaction commits; without, the caller
+    runs `check_import_batch` itself."""
+    from hdnd.petitions import tasks
+
+    source_system = clean_source_system(source_system)
+    kind = check_upload(upload)
+    batch = _new_batch(
+        actor=actor, council=council, upload=upload, source_system=source_system, kind=kind
+    )
+    batch.status = ImportStatus.CHECKING
     with transaction.atomic():
         batch.save()
         record_event(
             actor=actor,
-            action="petitions.import.preview",
+            action="petitions.import.upload",
             obj=batch,
             council=council,
-            summary=_("File %(name)s checked: %(total)s rows, %(errors)s with errors.")
-            % {"name": filename, "total": report.total_rows, "errors": report.error_rows},
+            summary=_("File %(name)s uploaded; its rows are being checked.")
+            % {"name": batch.filename},
             changes={
                 "source_system": source_system,
                 "sha256": batch.sha256,
-                "total_rows": report.total_rows,
-                "new_rows": report.new_rows,
-                "unchanged_rows": report.unchanged_rows,
-                "error_rows": report.error_rows,
+                "size": upload.size,
             },
         )
+        if background:
+            batch_pk = batch.pk
+            transaction.on_commit(lambda: tasks.check_import.delay(batch_pk))
+    return batch
+
+
+def check_import_batch(*, batch_id: int) -> None:
+    """Read and check every row of an uploaded batch, its progress on the batch: the
+    batch ends previewed (its counts and row errors), or refused with the reason. Does
+    nothing to a batch that is not waiting to be checked, so running it twice is safe."""
+    batch = (
+        ImportBatch.objects.select_related("council__unit", "created_by")
+        .filter(id=batch_id)
+        .first()
+    )
+    if batch is None or batch.status != ImportStatus.CHECKING:
+        logger.info("Import batch %s is not waiting to be checked; nothing to do.", batch_id)
+        return
+    started = time.monotonic()
+
+    def progress(checked: int, estimate: int | None) -> None:
+        # An estimate the file has outgrown is no estimate: 0 shows a bar without an end.
+        expected = estimate if estimate is not None and estimate >= checked else 0
+        ImportBatch.objects.filter(id=batch_id, status=ImportStatus.CHECKING).update(
+            processed_rows=checked, total_rows=expected
+        )
+
+    try:
+        with batch.file.open("rb") as handle:
+            report = scan_file(
+                handle=handle,
+                kind=kind_of(batch.filename),
+                council=batch.council,
+                source_system=batch.source_system,
+                progress=progress,
+            )
+        if report.total_rows == 0:
+            raise _no_rows()
+    except ImportFileRefused as exc:
+        _refuse_batch(batch, exc.message)
+        return
+    except Exception:
+        # Logged with its traceback for the operators; the office sees what to do.
+        logger.exception("Import batch %s could not be checked", batch_id)
+        _refuse_batch(
+            batch,
+            _(
+                "The file could not be checked because of an internal error. Upload it "
+                "again; if it happens again, tell the administrator."
+            ),
+        )
+        return
+    with transaction.atomic():
+        updated = ImportBatch.objects.filter(id=batch.pk, status=ImportStatus.CHECKING).update(
+            status=ImportStatus.PREVIEWED,
+            total_rows=report.total_rows,
+            processed_rows=0,
+            unchanged_count=report.unchanged_rows,
+            error_count=report.error_rows,
+            errors=report.errors,
+        )
+        if updated:
+            _record_preview(batch, report, batch.created_by)
+    logger.info(
+        "Import batch %s checked: %s rows in %.1f s (%s with errors)",
+        batch_id,
+        report.total_rows,
+        time.monotonic() - started,
+        report.error_rows,
+    )
+
+
+def _refuse_batch(batch: ImportBatch, message: str) -> None:
+    with transaction.atomic():
+        updated = ImportBatch.objects.filter(id=batch.pk, status=ImportStatus.CHECKING).update(
+            status=ImportStatus.REFUSED,
+            errors=[{"row": None, "column": "", "message": message}],
+            finished_at=timezone.now(),
+        )
+        if updated:
+            record_event(
+                actor=batch.created_by,
+                action="petitions.import.refused",
+                obj=batch,
+                council=batch.council,
+                summary=_("File %(name)s refused: %(reason)s")
+                % {"name": batch.filename, "reason": message},
+                changes={"reason": message},
+            )
+
+
+def preview_import(
+    *, actor: Any, council: Council, upload: "File[bytes]", source_system: str
+) -> ImportBatch:
+    """Check an uploaded file and keep it as a batch waiting for confirmation, all in the
+    calling process (the command line). A refused file is not kept: ImportFileRefused
+    says why."""
+    source_system = clean_source_system(source_system)
+    kind = check_upload(upload)
+    report = scan_file(handle=upload, kind=kind, council=council, source_system=source_system)
+    if report.total_rows == 0:
+        raise _no_rows()
+    batch = _new_batch(
+        actor=actor, council=council, upload=upload, source_system=source_system, kind=kind
+    )
+    batch.status = ImportStatus.PREVIEWED
+    batch.total_rows = report.total_rows
+    batch.unchanged_count = report.unchanged_rows
+    batch.error_count = report.error_rows
+    batch.errors = report.errors
+    with transaction.atomic():
+        batch.save()
+        _record_preview(batch, report, actor)
     return batch
 
 
@@ -218,6 +383,12 @@ def start_import(*, actor: Any, batch_id: int, background: bool = True) -> Impor
         batch = ImportBatch.objects.select_for_update().filter(id=batch_id).first()
         if batch is None:
             raise NotFound(_("This import does not exist."))
+        if batch.status == ImportStatus.CHECKING:
+            raise ImportNotReady(
+                _("The file is still being checked: confirm the import once the preview shows.")
+            )
+        if batch.status == ImportStatus.REFUSED:
+            raise ImportNotReady(_("This file was refused: correct it and upload it again."))
         if batch.status != ImportStatus.PREVIEWED:
             raise ImportNotReady(_("This import has already been started."))
         if batch.error_count >= batch.total_rows:

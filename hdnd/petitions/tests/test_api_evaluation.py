@@ -1,6 +1,7 @@
 """Evaluation and supervision over the API: the committee in charge rates the answer, the
-standing committee flags a questioning topic, the office carries petitions over. These
-are people's decisions: tokens are refused."""
+standing committee flags a questioning topic (and it or the committee in charge takes it
+off), the office carries petitions over. These are people's decisions: tokens are
+refused."""
 
 import datetime as dt
 from collections.abc import Callable
@@ -221,3 +222,79 @@ def test_carrying_over_is_the_offices_decision(
         {"from_cycle": cycle.pk, "to_cycle": next_cycle.pk},
     )
     assert_error(response, 403, "permission_denied")
+
+
+# Taking a questioning topic off the list
+
+
+@pytest.fixture
+def topic(as_user: Callable[[Any], Api], standing_member: User, answered: Petition) -> Petition:
+    response = as_user(standing_member).post(
+        f"petitions/{answered.pk}/questioning/", {"expected_version": 2, "note": "Kéo dài"}
+    )
+    assert response.status_code == 200, response.content
+    return Petition.objects.get(pk=answered.pk)
+
+
+def test_the_committee_in_charge_takes_a_topic_off_once(
+    as_user: Callable[[Any], Api], committee_member: User, topic: Petition
+) -> None:
+    api = as_user(committee_member)
+    path = f"petitions/{topic.pk}/questioning/withdraw/"
+    response = api.post(path, {"expected_version": 3, "reason": "Đã trả lời bổ sung."})
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["is_questioning_topic"] is False
+    assert body["version"] == 4
+    again = api.post(path, {"expected_version": 4, "reason": "Lần nữa"})
+    assert "not a questioning topic" in assert_error(again, 400, "invalid")["message"]
+
+
+def test_taking_a_topic_off_needs_a_reason_and_the_current_version(
+    as_user: Callable[[Any], Api], standing_member: User, topic: Petition
+) -> None:
+    api = as_user(standing_member)
+    path = f"petitions/{topic.pk}/questioning/withdraw/"
+    missing = assert_error(api.post(path, {"expected_version": 3}), 400, "invalid")
+    assert list(missing["fields"]) == ["reason"]
+    blank = assert_error(api.post(path, {"expected_version": 3, "reason": " "}), 400, "invalid")
+    assert list(blank["fields"]) == ["reason"]
+    assert_error(api.post(path, {"expected_version": 2, "reason": "Cũ"}), 409, "stale_version")
+    assert Petition.objects.get(pk=topic.pk).is_questioning_topic is True
+
+
+def test_a_token_never_takes_a_topic_off(
+    topic: Petition, city_council: Council, city_staff: User
+) -> None:
+    scopes = [ApiScope.PETITIONS_READ, ApiScope.PETITIONS_WRITE]
+    api = token_api(Client(), city_council, city_staff, scopes)
+    response = api.post(
+        f"petitions/{topic.pk}/questioning/withdraw/", {"expected_version": 3, "reason": "x"}
+    )
+    assert_error(response, 403, "person_required")
+
+
+@pytest.mark.parametrize(
+    ("persona", "status", "code"),
+    [
+        ("city_staff", 403, "permission_denied"),
+        ("responder_a", 403, "permission_denied"),
+        ("delegate_user", 403, "permission_denied"),
+        ("responder_b", 404, "not_found"),
+        ("commune_officer", 404, "not_found"),
+        ("outsider", 404, "not_found"),
+    ],
+)
+def test_only_the_committee_in_charge_or_the_standing_committee_take_a_topic_off(
+    as_user: Callable[[Any], Api],
+    topic: Petition,
+    request: pytest.FixtureRequest,
+    persona: str,
+    status: int,
+    code: str,
+) -> None:
+    response = as_user(request.getfixturevalue(persona)).post(
+        f"petitions/{topic.pk}/questioning/withdraw/", {"expected_version": 3, "reason": "x"}
+    )
+    assert_error(response, status, code)
+    assert Petition.objects.get(pk=topic.pk).is_questioning_topic is True

@@ -13,7 +13,13 @@ from hypothesis import strategies as st
 
 from hdnd.accounts.models import ApiScope, User
 from hdnd.councils.models import Agency, Council
-from hdnd.petitions.models import ContactMeeting, SessionCycle, VoterItem
+from hdnd.petitions.models import (
+    ContactMeeting,
+    Petition,
+    PetitionStatus,
+    SessionCycle,
+    VoterItem,
+)
 from hdnd.petitions.tests.api_support import Api, token_api
 from hdnd.testing import petition_factories as pf
 
@@ -188,5 +194,37 @@ def test_random_merges_never_break_the_api(
         if with_source and isinstance(body, dict) and isinstance(body.get("sources"), list):
             body["sources"].append({"id": source.pk, "expected_version": 1})
         assert_no_server_error(send(api, "post", f"petitions/{target.pk}/merge/", body))
+
+    run()
+
+
+SUPERVISION_KEYS = ["expected_version", "reason"]
+
+
+def test_random_escalations_and_topic_withdrawals_never_break_the_api(
+    login: Any, city_staff: User, standing_member: User, cycle: SessionCycle, agency_a: Agency
+) -> None:
+    office = Api(login(Client(), city_staff))
+    standing = Api(login(Client(), standing_member))
+    overdue = pf.PetitionFactory(
+        raised_in=cycle,
+        status=PetitionStatus.ASSIGNED,
+        lead_agency=agency_a,
+        due_on=dt.date(2026, 10, 31),
+    )
+    topic = pf.PetitionFactory(
+        raised_in=cycle, status=PetitionStatus.ANSWERED, is_questioning_topic=True
+    )
+
+    @FUZZ
+    @given(body=bodies(SUPERVISION_KEYS))
+    def run(body: Any) -> None:
+        assert_no_server_error(send(office, "post", f"petitions/{overdue.pk}/escalate/", body))
+        assert_no_server_error(
+            send(standing, "post", f"petitions/{topic.pk}/questioning/withdraw/", body)
+        )
+        # A random body may well succeed: start again from the same state.
+        Petition.objects.filter(pk=overdue.pk).update(version=1, escalated_on=None)
+        Petition.objects.filter(pk=topic.pk).update(version=1, is_questioning_topic=True)
 
     run()

@@ -1,7 +1,7 @@
 """Routing over the API: the routing table, committees in charge and deadline rules (set
 from today, history kept), and routing a petition — assign, re-route, change its field,
-forward it centrally, move it to a commune. Each with a refusal; all are the office's
-decisions, so tokens are refused."""
+forward it centrally, move it to a commune, escalate it to the standing committee. Each
+with a refusal; all are the office's decisions, so tokens are refused."""
 
 import datetime as dt
 from collections.abc import Callable
@@ -313,3 +313,96 @@ def test_an_outsider_cannot_route_another_councils_petition(
         f"petitions/{fresh.pk}/assign/", {"expected_version": 1, "lead_agency": agency_a.pk}
     )
     assert_error(response, 404, "not_found")
+
+
+# Escalating to the standing committee by hand
+
+
+@pytest.fixture
+def overdue(cycle: SessionCycle, agency_a: Agency, deadline_rules: Any) -> Petition:
+    return pf.PetitionFactory(
+        raised_in=cycle,
+        field=pf.field("giao-thong"),
+        status=PetitionStatus.ASSIGNED,
+        lead_agency=agency_a,
+        assigned_on=dt.date(2026, 10, 1),
+        due_on=dt.date(2026, 10, 31),
+    )
+
+
+def test_the_office_escalates_a_petition_once_per_deadline(
+    office: Api, overdue: Petition, standing_member: User
+) -> None:
+    path = f"petitions/{overdue.pk}/escalate/"
+    response = office.post(path, {"expected_version": 1, "reason": "Sở không phản hồi."})
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["escalated_on"] == "2026-11-20"
+    assert body["version"] == 2
+    assert standing_member.petition_notifications.filter(petition=overdue).count() == 1
+    again = office.post(path, {"expected_version": 2, "reason": "Lần nữa"})
+    error = assert_error(again, 409, "already_escalated")
+    assert "20/11/2026" in error["message"]
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"reason": ""}, "reason"),
+        ({"reason": None}, "reason"),
+        ({"reason": "x" * 301}, "reason"),
+        ({"expected_version": "một"}, "expected_version"),
+    ],
+)
+def test_a_bad_escalation_is_a_400_naming_the_field(
+    office: Api, overdue: Petition, body: dict[str, Any], field: str
+) -> None:
+    full = {"expected_version": 1, "reason": "Chậm", **body}
+    error = assert_error(office.post(f"petitions/{overdue.pk}/escalate/", full), 400, "invalid")
+    assert list(error["fields"]) == [field]
+    assert Petition.objects.get(pk=overdue.pk).escalated_on is None
+
+
+def test_an_escalation_is_refused_when_stale_or_not_awaiting_an_answer(
+    office: Api, overdue: Petition, fresh: Petition
+) -> None:
+    stale = office.post(
+        f"petitions/{overdue.pk}/escalate/", {"expected_version": 7, "reason": "Chậm"}
+    )
+    assert_error(stale, 409, "stale_version")
+    waiting = office.post(f"petitions/{fresh.pk}/escalate/", {"expected_version": 1, "reason": "x"})
+    assert_error(waiting, 409, "transition_not_allowed")
+
+
+def test_escalating_is_a_persons_decision(system: Api, overdue: Petition) -> None:
+    response = system.post(
+        f"petitions/{overdue.pk}/escalate/", {"expected_version": 1, "reason": "Chậm"}
+    )
+    assert_error(response, 403, "person_required")
+    assert Petition.objects.get(pk=overdue.pk).escalated_on is None
+
+
+@pytest.mark.parametrize(
+    ("persona", "status", "code"),
+    [
+        ("responder_a", 403, "permission_denied"),
+        ("standing_member", 403, "permission_denied"),
+        ("delegate_user", 403, "permission_denied"),
+        ("responder_b", 404, "not_found"),
+        ("commune_officer", 404, "not_found"),
+        ("outsider", 404, "not_found"),
+    ],
+)
+def test_only_the_office_escalates(
+    as_user: Callable[[Any], Api],
+    overdue: Petition,
+    request: pytest.FixtureRequest,
+    persona: str,
+    status: int,
+    code: str,
+) -> None:
+    response = as_user(request.getfixturevalue(persona)).post(
+        f"petitions/{overdue.pk}/escalate/", {"expected_version": 1, "reason": "Chậm"}
+    )
+    assert_error(response, status, code)
+    assert Petition.objects.get(pk=overdue.pk).escalated_on is None

@@ -21,7 +21,7 @@ from hdnd.petitions.models import (
     Verdict,
 )
 from hdnd.petitions.services.answers import record_answer
-from hdnd.petitions.services.evaluation import rate_answer
+from hdnd.petitions.services.evaluation import flag_questioning_topic, rate_answer
 from hdnd.testing import factories
 from hdnd.testing import petition_factories as pf
 
@@ -446,3 +446,200 @@ def test_the_next_address_must_stay_on_this_site(
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("petitions:detail", args=[petition.pk])
+
+
+# Taking a questioning topic off the list -------------------------------------------------
+
+
+@pytest.fixture
+def topic(petition: Petition, standing_member: User) -> Petition:
+    flag_questioning_topic(
+        petition_id=petition.pk,
+        expected_version=petition.version,
+        actor=standing_member,
+        note="Kéo dài nhiều năm.",
+    )
+    return Petition.objects.get(pk=petition.pk)
+
+
+def unflag_url(petition: Petition) -> str:
+    return reverse("petitions:unflag_questioning", args=[petition.pk])
+
+
+def test_the_panel_offers_those_who_may_take_the_topic_off(
+    client: Client,
+    login: Callable[[Client, User], Client],
+    committee_member: User,
+    standing_member: User,
+    other_member: User,
+    city_staff: User,
+    delegate_user: User,
+    topic: Petition,
+) -> None:
+    detail = reverse("petitions:detail", args=[topic.pk])
+    for user in (committee_member, standing_member):
+        login(client, user)
+        body = client.get(detail).content.decode()
+        assert unflag_url(topic) in body
+        assert 'name="unflag-reason"' in body
+    # The office flags topics but does not take them off; nor do other committees.
+    for user in (other_member, city_staff, delegate_user):
+        login(client, user)
+        assert unflag_url(topic) not in client.get(detail).content.decode()
+
+
+def test_the_committee_in_charge_takes_the_topic_off_from_the_panel(
+    client: Client,
+    login: Callable[[Client, User], Client],
+    committee_member: User,
+    topic: Petition,
+) -> None:
+    login(client, committee_member)
+    detail = reverse("petitions:detail", args=[topic.pk])
+    response = client.post(
+        unflag_url(topic),
+        {
+            "prefix": "unflag",
+            "unflag-version": topic.version,
+            "unflag-reason": "Đã có văn bản trả lời bổ sung.",
+            "next": detail,
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == detail
+    topic.refresh_from_db()
+    assert topic.is_questioning_topic is False
+    page = client.get(detail).content.decode()
+    assert f"{topic.code} is no longer a questioning topic." in page
+    assert "No longer a questioning topic" in page  # the timeline entry
+    assert "Đã có văn bản trả lời bổ sung." in page
+    assert unflag_url(topic) not in page
+
+
+def test_a_refusal_shows_the_form_again_keeping_the_reason(
+    client: Client,
+    login: Callable[[Client, User], Client],
+    standing_member: User,
+    topic: Petition,
+) -> None:
+    login(client, standing_member)
+    blank = client.post(unflag_url(topic), {"unflag-version": topic.version, "unflag-reason": ""})
+    assert blank.status_code == 400
+    assert "This field is required." in blank.content.decode()
+    stale = client.post(
+        unflag_url(topic),
+        {"unflag-version": topic.version - 1, "unflag-reason": "Lý do đã gõ"},
+    )
+    assert stale.status_code == 409
+    body = stale.content.decode()
+    assert "Someone else changed this record" in body
+    assert "Lý do đã gõ" in body
+    assert Petition.objects.get(pk=topic.pk).is_questioning_topic is True
+
+
+def test_the_page_says_when_the_petition_is_not_a_topic(
+    client: Client,
+    login: Callable[[Client, User], Client],
+    standing_member: User,
+    petition: Petition,
+) -> None:
+    login(client, standing_member)
+    body = client.get(unflag_url(petition)).content.decode()
+    assert "This petition is not a questioning topic." in body
+    assert "disabled" in body
+
+
+def test_the_list_lets_those_in_charge_take_a_topic_off(
+    client: Client,
+    login: Callable[[Client, User], Client],
+    standing_member: User,
+    committee_member: User,
+    other_member: User,
+    delegate_user: User,
+    topic: Petition,
+) -> None:
+    url = reverse("petitions:questioning", args=[topic.council_id])
+    login(client, delegate_user)
+    body = client.get(url).content.decode()
+    assert topic.title in body
+    assert unflag_url(topic) not in body
+    login(client, other_member)
+    assert unflag_url(topic) not in client.get(url).content.decode()
+    login(client, standing_member)
+    assert unflag_url(topic) not in client.get(url, {"print": "1"}).content.decode()
+    login(client, committee_member)
+    body = client.get(url).content.decode()
+    assert unflag_url(topic) in body
+    prefix = f"unflag-{topic.pk}"
+    assert f'name="{prefix}-reason"' in body
+
+    response = client.post(
+        unflag_url(topic),
+        {
+            "prefix": prefix,
+            f"{prefix}-version": topic.version,
+            f"{prefix}-reason": "Đã giải trình tại phiên giải trình.",
+            "next": url,
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == url
+    after = client.get(url).content.decode()
+    assert "No questioning topic has been flagged." in after
+    assert f"{topic.code} is no longer a questioning topic." in after
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("outsider", 404),
+        ("commune_officer", 404),
+        ("responder_b", 404),
+        ("responder_a", 403),
+        ("delegate_user", 403),
+        ("city_staff", 403),
+        ("other_member", 403),
+    ],
+)
+def test_only_the_committee_in_charge_or_the_standing_committee_take_a_topic_off(
+    client: Client,
+    login: Callable[[Client, User], Client],
+    topic: Petition,
+    persona: str,
+    status: int,
+    request: pytest.FixtureRequest,
+) -> None:
+    login(client, request.getfixturevalue(persona))
+    assert client.get(unflag_url(topic)).status_code == status
+    response = client.post(
+        unflag_url(topic), {"unflag-version": topic.version, "unflag-reason": "x"}
+    )
+    assert response.status_code == status
+    assert Petition.objects.get(pk=topic.pk).is_questioning_topic is True
+
+
+def test_the_questioning_list_with_its_forms_makes_a_fixed_number_of_queries(
+    client: Client,
+    login: Callable[[Client, User], Client],
+    committee_member: User,
+    standing_member: User,
+    topic: Petition,
+    cycle: SessionCycle,
+    agency_a: Agency,
+    committee: Committee,
+    responder_a: User,
+    django_assert_max_num_queries: Any,
+) -> None:
+    url = reverse("petitions:questioning", args=[topic.council_id])
+    login(client, committee_member)
+    client.get(url)
+    with django_assert_max_num_queries(30) as few:
+        client.get(url)
+    for index in range(4):
+        other = answered(cycle, agency_a, committee, responder_a, title=f"Chủ đề {index}")
+        flag_questioning_topic(
+            petition_id=other.pk, expected_version=other.version, actor=standing_member
+        )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        body = client.get(url).content.decode()
+    assert body.count('name="prefix"') == 5

@@ -26,6 +26,7 @@ from hdnd.petitions.models import (
     SessionCycle,
     Verdict,
 )
+from hdnd.petitions.queries.evaluation import questioning_topics
 from hdnd.petitions.queries.petitions import sessions_open
 from hdnd.petitions.services import evaluation as services
 from hdnd.petitions.services.answers import record_answer
@@ -452,6 +453,89 @@ def test_a_resolved_petition_cannot_be_flagged(petition: Petition, standing_memb
         services.flag_questioning_topic(
             petition_id=petition.pk, expected_version=None, actor=standing_member, note=""
         )
+
+
+def flagged(petition: Petition, standing_member: User) -> Petition:
+    services.flag_questioning_topic(
+        petition_id=petition.pk,
+        expected_version=Petition.objects.get(pk=petition.pk).version,
+        actor=standing_member,
+        note="Kéo dài qua nhiều kỳ họp.",
+    )
+    return Petition.objects.get(pk=petition.pk)
+
+
+def unflag(petition: Petition, actor: User, **overrides: Any) -> Petition:
+    values: dict[str, Any] = {
+        "petition_id": petition.pk,
+        "expected_version": Petition.objects.get(pk=petition.pk).version,
+        "reason": "Sở đã có văn bản trả lời bổ sung.",
+        "actor": actor,
+    }
+    values.update(overrides)
+    return services.unflag_questioning_topic(**values)
+
+
+def test_the_committee_in_charge_takes_a_topic_off_with_a_reason(
+    petition: Petition, standing_member: User, committee_member: User
+) -> None:
+    topic = flagged(petition, standing_member)
+    assert list(questioning_topics(council_id=petition.council_id)) == [topic]
+
+    unflag(topic, committee_member)
+
+    topic.refresh_from_db()
+    assert topic.is_questioning_topic is False
+    assert topic.status == PetitionStatus.ANSWERED
+    assert list(questioning_topics(council_id=petition.council_id)) == []
+    event = PetitionEvent.objects.get(petition=topic, kind=EventKind.UNQUESTIONED)
+    assert (event.actor, event.summary) == (committee_member, "Sở đã có văn bản trả lời bổ sung.")
+    # The flag's own entry stays: the history shows both.
+    assert PetitionEvent.objects.filter(petition=topic, kind=EventKind.QUESTIONING).exists()
+    audit = AuditEvent.objects.get(action="petition.unquestioned")
+    assert audit.actor == committee_member
+    assert audit.changes == {
+        "is_questioning_topic": [True, False],
+        "reason": "Sở đã có văn bản trả lời bổ sung.",
+    }
+    # It may be flagged again later.
+    assert flagged(topic, standing_member).is_questioning_topic is True
+
+
+def test_a_topic_flagged_by_an_evaluation_is_taken_off_by_the_standing_committee(
+    petition: Petition, committee_member: User, standing_member: User
+) -> None:
+    rate(
+        petition,
+        committee_member,
+        verdict=Verdict.UNSATISFACTORY,
+        decision=Decision.QUESTIONING,
+        comment="Trả lời chung chung.",
+    )
+    topic = Petition.objects.get(pk=petition.pk)
+    assert (topic.status, topic.is_questioning_topic) == (PetitionStatus.REOPENED, True)
+    unflag(topic, standing_member)
+    topic.refresh_from_db()
+    # Only the flag goes: the petition is still re-supervised.
+    assert (topic.status, topic.is_questioning_topic) == (PetitionStatus.REOPENED, False)
+
+
+def test_taking_a_topic_off_is_refused_when_it_cannot_be(
+    petition: Petition, standing_member: User
+) -> None:
+    with pytest.raises(DomainError, match="not a questioning topic"):
+        unflag(petition, standing_member)
+    topic = flagged(petition, standing_member)
+    with pytest.raises(DomainError) as blank:
+        unflag(topic, standing_member, reason="  \n ")
+    assert list(blank.value.fields) == ["reason"]
+    with pytest.raises(StaleVersion):
+        unflag(topic, standing_member, expected_version=topic.version - 1)
+    Petition.objects.filter(pk=topic.pk).update(status=PetitionStatus.RESOLVED)
+    with pytest.raises(TransitionNotAllowed):
+        unflag(topic, standing_member)
+    assert Petition.objects.get(pk=topic.pk).is_questioning_topic is True
+    assert not PetitionEvent.objects.filter(kind=EventKind.UNQUESTIONED).exists()
 
 
 # Carry-over across sessions and terms. -------------------------------------------------

@@ -1,5 +1,6 @@
-"""The import pages: upload, preview, confirm, progress bar, error report; who may use
-them; uploads refused for their size or type."""
+"""The import pages: upload, the file's check in the background and its progress, preview,
+confirm, progress bar, error report; who may use them; uploads refused for their size or
+type."""
 
 import datetime as dt
 import io
@@ -33,6 +34,9 @@ def _files_in_a_temporary_directory(settings: Any, tmp_path: Path) -> None:
 def _today_in_english(time_machine: Any, settings: Any) -> None:
     time_machine.move_to(dt.datetime(2026, 11, 20, 3, 0, tzinfo=dt.UTC), tick=False)
     settings.LANGUAGE_CODE = "en"
+    # Tasks run inline, as on the embedded default; the tests run the on-commit callbacks
+    # that a committed request would.
+    settings.CELERY_TASK_ALWAYS_EAGER = True
 
 
 @pytest.fixture
@@ -52,12 +56,26 @@ def staff_client(client: Client, login: Login, city_staff: User) -> Client:
     return login(client, city_staff)
 
 
-def upload(client: Client, council: Council, name: str, content: bytes, **extra: str) -> Any:
+def post_upload(client: Client, council: Council, name: str, content: bytes, **extra: str) -> Any:
     return client.post(
         reverse("petitions:imports", args=[council.pk]),
         {"file": files.upload(name, content), "source_system": "knct", **extra},
         headers={"Accept-Language": "en"},
     )
+
+
+@pytest.fixture
+def upload(
+    django_capture_on_commit_callbacks: Any,
+) -> Callable[..., Any]:
+    """Upload a file on the page as a committed request would: the check then runs (a
+    task, inline here) once the request's transaction commits."""
+
+    def _upload(client: Client, council: Council, name: str, content: bytes, **extra: str) -> Any:
+        with django_capture_on_commit_callbacks(execute=True):
+            return post_upload(client, council, name, content, **extra)
+
+    return _upload
 
 
 def previewed(council: Council, user: User) -> ImportBatch:
@@ -69,17 +87,39 @@ def previewed(council: Council, user: User) -> ImportBatch:
     )
 
 
-def test_uploading_shows_the_preview_with_every_error_and_writes_nothing(
-    staff_client: Client, city_council: Council, catalogue: SessionCycle
+def test_uploading_returns_at_once_and_the_page_follows_the_check(
+    staff_client: Client,
+    city_council: Council,
+    catalogue: SessionCycle,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
-    response = upload(staff_client, city_council, "knct.xlsx", files.messy_workbook())
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = post_upload(staff_client, city_council, "knct.xlsx", files.messy_workbook())
 
     batch = ImportBatch.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("petitions:import_detail", args=[batch.pk])
+    # Nothing is read yet: the check waits for the commit, then runs as a task.
+    assert len(callbacks) == 1
+    assert (batch.status, batch.total_rows, batch.error_count) == (ImportStatus.CHECKING, 0, 0)
+    progress_url = reverse("petitions:import_progress", args=[batch.pk])
+    checking = staff_client.get(response["Location"]).content.decode()
+    assert "Checking the file" in checking
+    assert f'hx-get="{progress_url}" hx-trigger="every 1s"' in checking
+    assert "0 rows checked" in checking
+    assert "Import 4 valid rows" not in checking
+    polled = staff_client.get(progress_url, headers={"HX-Request": "true"})
+    assert "every 1s" in polled.content.decode()
+    assert "HX-Refresh" not in polled
+
+    callbacks[0]()
+
+    polled = staff_client.get(progress_url, headers={"HX-Request": "true"})
+    assert polled["HX-Refresh"] == "true"
     page = staff_client.get(response["Location"], headers={"Accept-Language": "en"})
     body = page.content.decode()
     assert page.status_code == 200
+    assert "every 1s" not in body
     assert "Đề nghị sửa chữa mặt đường ngõ 12 phố Hàng Bông" in body
     assert "HN-2026-008" in body
     for row, column, message in files.MESSY_ERRORS:
@@ -87,6 +127,73 @@ def test_uploading_shows_the_preview_with_every_error_and_writes_nothing(
         assert message.replace("'", "&#x27;") in body
     assert "Import 4 valid rows" in body
     assert "Ghi chú" in body and "STT" in body  # the columns not used are named
+    assert not Petition.objects.exists()
+
+
+def test_the_check_shows_the_rows_checked_of_about_how_many(
+    staff_client: Client, city_council: Council, city_staff: User, catalogue: SessionCycle
+) -> None:
+    batch = imports.upload_import(
+        actor=city_staff,
+        council=city_council,
+        upload=files.upload("knct.xlsx", files.messy_workbook()),
+        source_system="knct",
+        background=False,
+    )
+    url = reverse("petitions:import_progress", args=[batch.pk])
+    ImportBatch.objects.filter(pk=batch.pk).update(processed_rows=5000, total_rows=100_000)
+    body = staff_client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "5000 of about 100000 rows checked" in body
+    assert '<progress id="import-progress-bar" value="5000" max="100000">' in body
+
+    # Without an estimate, the bar has no end.
+    ImportBatch.objects.filter(pk=batch.pk).update(processed_rows=3000, total_rows=0)
+    body = staff_client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "3000 rows checked" in body
+    assert '<progress id="import-progress-bar">' in body
+
+    # The list of imports does not show the half-counted numbers.
+    listing = staff_client.get(reverse("petitions:imports", args=[city_council.pk]))
+    assert "3000" not in listing.content.decode()
+    assert "Checking the file" in listing.content.decode()
+
+
+def test_confirming_before_the_check_ends_is_refused_with_a_message(
+    staff_client: Client, city_council: Council, city_staff: User, catalogue: SessionCycle
+) -> None:
+    batch = imports.upload_import(
+        actor=city_staff,
+        council=city_council,
+        upload=files.upload("knct.xlsx", files.messy_workbook()),
+        source_system="knct",
+        background=False,
+    )
+    response = staff_client.post(
+        reverse("petitions:import_run", args=[batch.pk]),
+        headers={"Accept-Language": "en"},
+        follow=True,
+    )
+    assert "The file is still being checked" in response.content.decode()
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.CHECKING
+
+
+def test_a_file_without_a_header_row_is_refused_on_its_page(
+    staff_client: Client, city_council: Council, catalogue: SessionCycle, upload: Any
+) -> None:
+    content = "Số;Ý kiến\r\n1;Đề nghị".encode()
+    response = upload(staff_client, city_council, "knct.csv", content)
+
+    batch = ImportBatch.objects.get()
+    assert response.status_code == 302
+    assert batch.status == ImportStatus.REFUSED
+    body = staff_client.get(response["Location"]).content.decode()
+    assert "File refused" in body
+    assert "No header row found in the first 30 rows" in body
+    assert "Upload a corrected file" in body
+    assert "every 1s" not in body
+    refused = staff_client.post(reverse("petitions:import_run", args=[batch.pk]), follow=True)
+    assert "This file was refused" in refused.content.decode()
     assert not Petition.objects.exists()
 
 
@@ -166,7 +273,11 @@ def test_the_errors_download_as_a_workbook(
 
 
 def test_the_template_lists_the_columns_fields_and_agencies(
-    staff_client: Client, city_council: Council, catalogue: SessionCycle, agency_a: Agency
+    staff_client: Client,
+    city_council: Council,
+    catalogue: SessionCycle,
+    agency_a: Agency,
+    upload: Any,
 ) -> None:
     response = staff_client.get(reverse("petitions:import_template", args=[city_council.pk]))
 
@@ -177,7 +288,8 @@ def test_the_template_lists_the_columns_fields_and_agencies(
     assert agency_a.name in agencies
     # The template itself is accepted as an (empty) import file.
     refused = upload(staff_client, city_council, "mau.xlsx", response.content)
-    assert "no petitions under it" in refused.content.decode()
+    page = staff_client.get(refused["Location"]).content.decode()
+    assert "no petitions under it" in page
 
 
 @pytest.mark.parametrize(
@@ -195,16 +307,16 @@ def test_the_template_lists_the_columns_fields_and_agencies(
         ),
         ("knct.csv", b"", "The submitted file is empty."),
         ("knct.csv", b"Ma,Noi dung\x00", "not a CSV text file"),
-        ("knct.csv", "Số;Ý kiến\r\n1;Đề nghị".encode(), "No header row found"),
     ],
 )
-def test_a_wrong_file_is_refused_with_a_clear_message(
+def test_a_wrong_file_is_refused_at_once_with_a_clear_message(
     staff_client: Client,
     city_council: Council,
     catalogue: SessionCycle,
     name: str,
     content: bytes,
     message: str,
+    upload: Any,
 ) -> None:
     response = upload(staff_client, city_council, name, content)
 
@@ -213,23 +325,26 @@ def test_a_wrong_file_is_refused_with_a_clear_message(
     assert not ImportBatch.objects.exists()
 
 
-def test_an_oversized_file_is_refused(
+def test_an_oversized_file_is_refused_naming_the_limit_and_its_setting(
     staff_client: Client, city_council: Council, catalogue: SessionCycle, settings: Any
 ) -> None:
     settings.PETITIONS_MAX_UPLOAD_MB = 1
     content = files.csv_bytes(["Mã", "Nội dung"], [[str(i), "x" * 200] for i in range(6000)])
     assert len(content) > 1024 * 1024
 
-    response = upload(staff_client, city_council, "big.csv", content)
+    response = post_upload(staff_client, city_council, "big.csv", content)
 
-    assert "The file is too large (1.2 MB): the limit is 1 MB." in response.content.decode()
+    assert (
+        "The file is too large (1.2 MB): the limit is 1 MB, set by PETITIONS_MAX_UPLOAD_MB on "
+        "the server."
+    ) in response.content.decode()
     assert not ImportBatch.objects.exists()
 
 
 def test_a_bad_source_system_name_is_refused(
     staff_client: Client, city_council: Council, catalogue: SessionCycle
 ) -> None:
-    response = upload(
+    response = post_upload(
         staff_client, city_council, "k.xlsx", files.messy_workbook(), source_system="Hệ thống!"
     )
     assert "Name the source system" in response.content.decode()
@@ -252,7 +367,7 @@ def test_only_the_councils_office_may_import(
     login(client, request.getfixturevalue(persona))
 
     assert client.get(reverse("petitions:imports", args=[city_council.pk])).status_code == 403
-    assert upload(client, city_council, "k.xlsx", files.messy_workbook()).status_code == 403
+    assert post_upload(client, city_council, "k.xlsx", files.messy_workbook()).status_code == 403
     for name in ("import_detail", "import_progress", "import_errors"):
         assert client.get(reverse(f"petitions:{name}", args=[batch.pk])).status_code == 404
     assert client.post(reverse("petitions:import_run", args=[batch.pk])).status_code == 404

@@ -5,10 +5,12 @@ from collections.abc import Callable
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext, pgettext
 
 from hdnd.accounts.models import User
 from hdnd.councils.models import Agency
-from hdnd.petitions.models import SessionCycle
+from hdnd.petitions.models import EventKind, PetitionEvent, SessionCycle
 from hdnd.testing import petition_factories as pf
 
 pytestmark = pytest.mark.django_db
@@ -106,3 +108,23 @@ def test_the_list_narrows_as_the_dashboards_drill_down_links_ask(
     assert titles(result="resolved") == {"Trả lời đúng hạn"}
     assert titles(verdict="unsatisfactory", questioning="1") == {"Chất vấn tại kỳ họp"}
     assert titles(state="awaiting") == set()
+
+
+def test_the_created_event_is_translated_apart_from_the_created_column(
+    client: Client, login: Callable[[Client, User], Client], city_staff: User, cycle: SessionCycle
+) -> None:
+    """ "Created" heads columns ("Ngày tạo"); on the timeline the event reads "Đã tạo", so
+    it has its own message context."""
+    petition = pf.PetitionFactory(raised_in=cycle)
+    PetitionEvent.objects.create(
+        petition=petition, kind=EventKind.CREATED, occurred_at=timezone.now()
+    )
+    with translation.override("vi"):
+        event_label = str(EventKind.CREATED.label)
+        assert event_label == pgettext("petition event", "Created")
+        assert event_label != gettext("Created")
+    login(client, city_staff)
+    page = client.get(
+        reverse("petitions:detail", args=[petition.pk]), headers={"Accept-Language": "vi"}
+    )
+    assert f"<strong>{event_label}</strong>" in page.content.decode()

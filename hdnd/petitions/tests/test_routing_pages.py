@@ -339,7 +339,7 @@ def test_only_the_office_acts_on_a_petition(
         raised_in=cycle, field=pf.field(), status=PetitionStatus.ASSIGNED, lead_agency=agency_a
     )
     login(client, request.getfixturevalue(persona))
-    for name in ("assign", "reroute", "classify", "forward", "transfer"):
+    for name in ("assign", "reroute", "classify", "forward", "transfer", "escalate"):
         assert client.get(action_url(name, petition)).status_code == status
     response = client.post(
         action_url("reroute", petition),
@@ -350,8 +350,14 @@ def test_only_the_office_acts_on_a_petition(
         },
     )
     assert response.status_code == status
+    escalation = client.post(
+        action_url("escalate", petition),
+        {"escalate-version": petition.version, "escalate-reason": "x"},
+    )
+    assert escalation.status_code == status
     petition.refresh_from_db()
     assert petition.lead_agency == agency_a
+    assert petition.escalated_on is None
 
 
 def test_the_standalone_form_says_when_the_action_is_not_possible(
@@ -407,3 +413,118 @@ def test_only_the_office_changes_deadline_rules(
         == 403
     )
     assert not DeadlineRule.objects.exists()
+
+
+# Escalating to the standing committee by hand.
+
+
+@pytest.fixture
+def overdue(cycle: SessionCycle, agency_a: Agency, deadline_rules: Any) -> Petition:
+    return pf.PetitionFactory(
+        raised_in=cycle,
+        field=pf.field(),
+        status=PetitionStatus.ASSIGNED,
+        lead_agency=agency_a,
+        assigned_on=dt.date(2026, 1, 20),
+        due_on=dt.date(2026, 2, 19),
+    )
+
+
+def test_the_deadlines_panel_offers_the_office_to_escalate(
+    client: Client,
+    login: Login,
+    city_staff: User,
+    standing_member: User,
+    cycle: SessionCycle,
+    overdue: Petition,
+) -> None:
+    login(client, city_staff)
+    body = client.get(detail(overdue)).content.decode()
+    panel = body.split('id="routing-heading"')[1].split("</section>")[0]
+    assert action_url("escalate", overdue) in panel
+    assert "Escalate to the standing committee" in panel
+    assert 'name="escalate-reason"' in panel
+    # Not before the petition is sent to an agency.
+    waiting = pf.PetitionFactory(raised_in=cycle, field=pf.field())
+    assert action_url("escalate", waiting) not in client.get(detail(waiting)).content.decode()
+    # The standing committee reads the page but does not escalate to itself.
+    login(client, standing_member)
+    assert action_url("escalate", overdue) not in client.get(detail(overdue)).content.decode()
+
+
+def test_the_office_escalates_from_the_panel(
+    client: Client, login: Login, city_staff: User, standing_member: User, overdue: Petition
+) -> None:
+    login(client, city_staff)
+    response = client.post(
+        action_url("escalate", overdue),
+        {"escalate-version": overdue.version, "escalate-reason": "Sở không phản hồi."},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == detail(overdue)
+    overdue.refresh_from_db()
+    assert overdue.escalated_on == dt.date(2026, 3, 2)
+    page = client.get(detail(overdue)).content.decode()
+    assert "The petition is escalated to the standing committee, who are notified." in page
+    assert "Escalated on" in page
+    assert "Escalated to the standing committee by the office: Sở không phản hồi." in page
+    # Escalated for this deadline: the panel no longer offers it.
+    assert action_url("escalate", overdue) not in page
+    assert standing_member.petition_notifications.filter(petition=overdue).count() == 1
+
+
+def test_an_escalation_without_a_reason_shows_the_form_again(
+    client: Client, login: Login, city_staff: User, overdue: Petition
+) -> None:
+    login(client, city_staff)
+    response = client.post(
+        action_url("escalate", overdue),
+        {"escalate-version": overdue.version, "escalate-reason": ""},
+    )
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
+    overdue.refresh_from_db()
+    assert overdue.escalated_on is None
+
+
+def test_escalating_again_is_refused_politely_keeping_the_reason(
+    client: Client, login: Login, city_staff: User, overdue: Petition
+) -> None:
+    login(client, city_staff)
+    data = {"escalate-version": overdue.version, "escalate-reason": "Lần đầu"}
+    assert client.post(action_url("escalate", overdue), data).status_code == 302
+    # The form sent again, with the petition's new version: refused for this deadline.
+    overdue.refresh_from_db()
+    again = client.post(
+        action_url("escalate", overdue),
+        {"escalate-version": overdue.version, "escalate-reason": "Lần hai"},
+    )
+    assert again.status_code == 200
+    body = again.content.decode()
+    assert "already escalated to the standing committee on 02/03/2026" in body
+    assert "Lần hai" in body
+    assert "disabled" in body
+    assert overdue.events.filter(kind="escalated").count() == 1
+
+
+def test_the_escalation_page_says_when_it_is_not_possible(
+    client: Client, login: Login, city_staff: User, cycle: SessionCycle
+) -> None:
+    answered = pf.PetitionFactory(raised_in=cycle, status=PetitionStatus.ANSWERED)
+    login(client, city_staff)
+    body = client.get(action_url("escalate", answered)).content.decode()
+    assert "This cannot be done while the petition is" in body
+    assert "disabled" in body
+
+
+def test_another_communes_officer_cannot_escalate(
+    client: Client, login: Login, commune_officer: User, overdue: Petition
+) -> None:
+    login(client, commune_officer)
+    response = client.post(
+        action_url("escalate", overdue),
+        {"escalate-version": overdue.version, "escalate-reason": "x"},
+    )
+    assert response.status_code == 404
+    overdue.refresh_from_db()
+    assert overdue.escalated_on is None

@@ -1,5 +1,5 @@
-"""Pages: the evaluation queue and rating, questioning topics, carrying petitions over to
-a later session."""
+"""Pages: the evaluation queue and rating, questioning topics (flagging one, taking one
+off the list), carrying petitions over to a later session."""
 
 from typing import Any
 
@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from hdnd.core.errors import DomainError, PermissionDenied
 from hdnd.core.navigation import may_open
@@ -23,6 +23,7 @@ from hdnd.petitions.forms.evaluation import (
     CarryOverForm,
     QuestioningFilterForm,
     QuestioningFlagForm,
+    QuestioningUnflagForm,
     RatingForm,
 )
 from hdnd.petitions.models import Answer, Petition, PetitionStatus
@@ -34,6 +35,7 @@ from hdnd.petitions.services.common import ALLOWED_FROM
 PAGE_SIZE = 25
 PANEL_PREFIX = "rate"
 FLAG_PREFIX = "flag"
+UNFLAG_PREFIX = "unflag"
 
 
 def _reader_council(request: HttpRequest, council_id: int) -> Council:
@@ -165,6 +167,64 @@ def flag_questioning(request: HttpRequest, petition_id: int) -> HttpResponse:
     return redirect("petitions:detail", petition_id=petition.pk)
 
 
+@require_http_methods(["GET", "POST"])
+def unflag_questioning(request: HttpRequest, petition_id: int) -> HttpResponse:
+    """Take the petition off the questioning topics. The panel and the list post here;
+    when the service refuses, this page shows the form again with the message, so the
+    reason typed is not lost."""
+    petition = access.access_petition_unflag_questioning(user=request.user, petition_id=petition_id)
+    data = request.POST if request.method == "POST" else None
+    prefix = _unflag_prefix(request.POST.get("prefix", ""), petition)
+    form = QuestioningUnflagForm(data, initial={"version": petition.version}, prefix=prefix)
+    status = 200
+    if data is not None:
+        if form.is_valid():
+            try:
+                services.unflag_questioning_topic(
+                    petition_id=petition.pk,
+                    expected_version=form.cleaned_data["version"],
+                    reason=form.cleaned_data["reason"],
+                    actor=request.user,
+                )
+            except DomainError as error:
+                add_domain_error(form, error)
+                status = error.status
+            else:
+                messages.success(
+                    request,
+                    _("%(code)s is no longer a questioning topic.") % {"code": petition.code},
+                )
+                return redirect(_next_url(request, petition))
+        else:
+            status = 400
+    context = {
+        "petition": petition,
+        "council": petition.council,
+        "form": form,
+        "refusal": _unflag_refusal(petition),
+        "next": _next_url(request, petition),
+    }
+    return render(request, "petitions/evaluation/unflag.html", context, status=status)
+
+
+def _unflag_prefix(raw: str, petition: Petition) -> str:
+    """The form's prefix: "unflag" on the petition page, "unflag-<id>" on the list of
+    topics (several forms on one page must not share their field ids)."""
+    if raw == f"{UNFLAG_PREFIX}-{petition.pk}":
+        return raw
+    return UNFLAG_PREFIX
+
+
+def _unflag_refusal(petition: Petition) -> str | None:
+    if not petition.is_questioning_topic:
+        return _("This petition is not a questioning topic.")
+    if petition.status not in ALLOWED_FROM["unflag_questioning"]:
+        return _("This cannot be done while the petition is “%(status)s”.") % {
+            "status": petition.get_status_display()
+        }
+    return None
+
+
 def questioning(request: HttpRequest, council_id: int) -> HttpResponse:
     council = _reader_council(request, council_id)
     form = QuestioningFilterForm(request.GET or None, council_id=council.pk)
@@ -172,11 +232,30 @@ def questioning(request: HttpRequest, council_id: int) -> HttpResponse:
     topics = list(
         queries.questioning_topics(council_id=council.pk, cycle_id=cycle.pk if cycle else None)
     )
+    printing = bool(request.GET.get("print"))
+    committees = queries.rateable_committee_ids(user=request.user, council_id=council.pk)
+    # The committee in charge of a topic's field, or the standing committee, may take it
+    # off the list here; the others (and the printed list) see the list only.
+    rows = [
+        (
+            topic,
+            QuestioningUnflagForm(
+                initial={"version": topic.version}, prefix=f"{UNFLAG_PREFIX}-{topic.pk}"
+            )
+            if not printing
+            and queries.may_rate(topic, committees)
+            and topic.status in ALLOWED_FROM["unflag_questioning"]
+            else None,
+        )
+        for topic in topics
+    ]
     context = {
         "council": council,
         "form": form,
         "cycle": cycle,
         "topics": topics,
+        "rows": rows,
+        "with_actions": any(unflag_form is not None for _topic, unflag_form in rows),
         "is_manager": access.is_manager(request.user, council.pk),
         "is_reader": True,
         "query": request.GET.urlencode(),
@@ -184,7 +263,7 @@ def questioning(request: HttpRequest, council_id: int) -> HttpResponse:
     }
     template = (
         "petitions/evaluation/questioning_print.html"
-        if request.GET.get("print")
+        if printing
         else "petitions/evaluation/questioning.html"
     )
     return render(request, template, context)
@@ -242,6 +321,11 @@ urlpatterns = [
     path("<int:council_id>/carry-over/", carry_over, name="carry_over"),
     path("p/<int:petition_id>/rate/", rate, name="rate"),
     path("p/<int:petition_id>/questioning/", flag_questioning, name="flag_questioning"),
+    path(
+        "p/<int:petition_id>/questioning/withdraw/",
+        unflag_questioning,
+        name="unflag_questioning",
+    ),
 ]
 
 
@@ -250,6 +334,15 @@ def panel(request: HttpRequest, petition: Petition) -> dict[str, Any]:
     may_rate = may_open(access.access_petition_rate, user=request.user, petition_id=petition.pk)
     may_supervise = may_open(
         access.access_petition_supervise, user=request.user, petition_id=petition.pk
+    )
+    may_unflag = (
+        petition.is_questioning_topic
+        and petition.status in ALLOWED_FROM["unflag_questioning"]
+        and may_open(
+            access.access_petition_unflag_questioning,
+            user=request.user,
+            petition_id=petition.pk,
+        )
     )
     current = next((a for a in petition.answers.all() if a.is_current), None)
     can_rate = may_rate and petition.status == PetitionStatus.ANSWERED and current is not None
@@ -269,6 +362,11 @@ def panel(request: HttpRequest, petition: Petition) -> dict[str, Any]:
         ),
         "flag_form": QuestioningFlagForm(initial={"version": petition.version}, prefix=FLAG_PREFIX)
         if can_flag
+        else None,
+        "unflag_form": QuestioningUnflagForm(
+            initial={"version": petition.version}, prefix=UNFLAG_PREFIX
+        )
+        if may_unflag
         else None,
         "sessions_open": sessions_open(petition),
     }

@@ -1,6 +1,7 @@
-"""Pages of petition imports: the council's imports with the upload form, the preview of
-a file (what will be imported, every row refused and why), the confirmation, the
-progress bar (htmx polls it every second until the import ends) and the error report
+"""Pages of petition imports: the council's imports with the upload form, the check of an
+uploaded file (in the background: htmx polls its progress every second), the preview of
+the file (what will be imported, every row refused and why), the confirmation, the
+import's progress bar (polled the same way until the import ends) and the error report
 as a workbook. Only the council's office works here."""
 
 from typing import Any
@@ -44,7 +45,7 @@ def imports(request: HttpRequest, council_id: int) -> HttpResponse:
         form = ImportUploadForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                batch = services.preview_import(
+                batch = services.upload_import(
                     actor=request.user,
                     council=council,
                     upload=form.cleaned_data["file"],
@@ -96,13 +97,22 @@ def import_run(request: HttpRequest, batch_id: int) -> HttpResponse:
     return redirect("petitions:import_detail", batch_id=batch.pk)
 
 
+# Statuses whose progress the batch page polls.
+IN_PROGRESS = frozenset({ImportStatus.CHECKING, ImportStatus.RUNNING})
+
+
 @require_GET
 def import_progress(request: HttpRequest, batch_id: int) -> HttpResponse:
-    """The progress bar alone, for htmx to swap in; once the import has ended, the whole
-    page reloads to show the result."""
+    """The progress of the file's check or of the import alone, for htmx to swap in; once
+    it has ended, the whole page reloads to show the preview or the result."""
     batch = _batch_for(request, batch_id)
-    response = render(request, "petitions/imports/_progress.html", {"batch": batch})
-    if getattr(request, "htmx", False) and batch.status != ImportStatus.RUNNING:
+    template = (
+        "petitions/imports/_checking.html"
+        if batch.status == ImportStatus.CHECKING
+        else "petitions/imports/_progress.html"
+    )
+    response = render(request, template, {"batch": batch})
+    if getattr(request, "htmx", False) and batch.status not in IN_PROGRESS:
         response["HX-Refresh"] = "true"
     return response
 

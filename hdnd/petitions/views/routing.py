@@ -1,5 +1,6 @@
 """Pages: the routing table, deadline rules, due and overdue petitions, notifications,
-and the routing actions on a petition (see hdnd/petitions/urls.py).
+and the routing actions on a petition, escalation to the standing committee included
+(see hdnd/petitions/urls.py).
 
 Each action has its own page too (GET): the petition page's panel posts to it, and when
 the service refuses, the action's page shows the form again with the message, so nothing
@@ -32,6 +33,7 @@ from hdnd.petitions.forms.routing import (
     ClassificationForm,
     DeadlineListForm,
     DeadlineRuleForm,
+    EscalateForm,
     FieldCommitteeForm,
     ForwardForm,
     RerouteForm,
@@ -285,7 +287,29 @@ ACTIONS = {
         "transfer",
         TransferForm,
     ),
+    "escalate": Action(
+        "escalate",
+        gettext_lazy("Escalate to the standing committee"),
+        gettext_lazy("Escalate"),
+        "escalate",
+        EscalateForm,
+    ),
 }
+
+
+def _refusal(action: Action, petition: Petition) -> str | None:
+    """Why the action cannot be done on the petition now; None when it can (the service
+    checks again, under lock)."""
+    if petition.status not in ALLOWED_FROM[action.allowed_from]:
+        return _("This cannot be done while the petition is “%(status)s”.") % {
+            "status": petition.get_status_display()
+        }
+    if action.name == "escalate" and petition.escalated_on is not None:
+        return _(
+            "This petition was already escalated to the standing committee on %(day)s for "
+            "its current deadline."
+        ) % {"day": petition.escalated_on.strftime("%d/%m/%Y")}
+    return None
 
 
 def _action_form(
@@ -361,6 +385,9 @@ def _perform(action: Action, petition: Petition, data: dict[str, Any], user: Any
     if action.name == "forward":
         services.forward_to_central(reference=data["reference"], **common)
         return _("The petition is forwarded to central level.")
+    if action.name == "escalate":
+        deadline_services.escalate_by_hand(reason=data["reason"], **common)
+        return _("The petition is escalated to the standing committee, who are notified.")
     successor = transfer_petition(to_council_id=data["to_council"], reason=data["reason"], **common)
     return _("The petition is moved: it continues as %(code)s in %(council)s.") % {
         "code": successor.code,
@@ -388,7 +415,7 @@ def petition_action(request: HttpRequest, petition_id: int, action_name: str) ->
         "is_manager": True,
         "action": action,
         "form": form,
-        "allowed": petition.status in ALLOWED_FROM[action.allowed_from],
+        "refusal": _refusal(action, petition),
         "proposal": choices["proposal"],
     }
     return render(request, "petitions/routing/action.html", context)
@@ -419,11 +446,7 @@ def panel(request: HttpRequest, petition: Petition) -> dict[str, Any]:
     context["proposal"] = services.propose_agency(petition=petition)
     if not access.is_manager(request.user, petition.council_id):
         return context
-    names = {
-        name
-        for name, action in ACTIONS.items()
-        if petition.status in ALLOWED_FROM[action.allowed_from]
-    }
+    names = {name for name, action in ACTIONS.items() if _refusal(action, petition) is None}
     choices = _choices(petition, names, proposal=context["proposal"])
     context["actions"] = [
         (ACTIONS[name], _action_form(ACTIONS[name], petition, choices=choices))
