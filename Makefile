@@ -29,6 +29,7 @@ run: setup
 	$(DEV_ENV) $(MANAGE) load_units
 	$(DEV_ENV) $(MANAGE) load_demo
 	$(DEV_ENV) $(MANAGE) load_petition_demo
+	$(DEV_ENV) $(MANAGE) load_meeting_demo
 	$(DEV_ENV) $(MANAGE) collectstatic --noinput --verbosity 0
 	$(DEV_ENV) $(MANAGE) demo_logins
 	$(DEV_ENV) $(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT)

@@ -18,6 +18,7 @@ the benchmark creates and drops its own databases there.
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -180,11 +181,28 @@ def bench_search(kind: str, workdir: Path, people: int) -> dict[str, Any]:
     return {"database": kind, **json.loads(result.stdout.strip().splitlines()[-1])}
 
 
-def bench_petitions(count: int, parts: str) -> dict[str, Any]:
-    """bench/petitions.py in its own process on a fresh PostgreSQL database."""
-    url = _fresh_database("postgres", "hdnd_bench_petitions", Path("."))
+def _database_exists(name: str) -> bool:
+    import psycopg
+
+    with psycopg.connect(f"{PG_BASE}/postgres", autocommit=True) as connection:
+        found = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        return found.fetchone() is not None
+
+
+def bench_petitions(count: int, parts: str, keep_db: str | None = None) -> dict[str, Any]:
+    """bench/petitions.py in its own process on a fresh PostgreSQL database; with
+    `keep_db`, on that database, created and imported the first time and reused (not
+    imported again) while it holds the same benchmark data."""
+    if keep_db is None:
+        url = _fresh_database("postgres", "hdnd_bench_petitions", Path("."))
+        reuse = []
+    else:
+        if not _database_exists(keep_db):
+            _psql(f"CREATE DATABASE {keep_db} TEMPLATE template0 ENCODING 'UTF8'")
+        url = f"{PG_BASE}/{keep_db}"
+        reuse = ["reuse"]
     result = subprocess.run(
-        [sys.executable, "bench/petitions.py", str(count), parts],
+        [sys.executable, "bench/petitions.py", str(count), parts, *reuse],
         cwd=ROOT,
         # 100,000 rows make a 38 MB CSV: above the default upload limit of 20 MB.
         env={**_env(url), "PETITIONS_MAX_UPLOAD_MB": "200"},
@@ -197,13 +215,53 @@ def bench_petitions(count: int, parts: str) -> dict[str, Any]:
     return dict(json.loads(result.stdout.strip().splitlines()[-1]))
 
 
+def _database_name(name: str) -> str:
+    if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", name):
+        raise argparse.ArgumentTypeError("a database name: lower-case letters, digits, _")
+    return name
+
+
+def bench_meetings(delegates: int, window: float) -> dict[str, Any]:
+    """bench/meetings.py in its own process on a fresh PostgreSQL database, with Redis
+    (BENCH_REDIS_URL, a database of its own, emptied first) as the channel layer. The
+    server keeps its database connections (DB_CONN_MAX_AGE=60, as a deployment should)
+    and Redis reads wait longer than the channel layer's 5 s blocking pop."""
+    url = _fresh_database("postgres", "hdnd_bench_meetings", Path("."))
+    redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14?socket_timeout=30")
+    result = subprocess.run(
+        [sys.executable, "bench/meetings.py", str(delegates), str(window)],
+        cwd=ROOT,
+        env={
+            **_env(url),
+            "REDIS_URL": redis_url,
+            "DB_CONN_MAX_AGE": os.environ.get("DB_CONN_MAX_AGE", "60"),
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    _psql("DROP DATABASE IF EXISTS hdnd_bench_meetings")
+    if result.returncode:
+        sys.exit(f"bench/meetings.py failed:\n{result.stderr[-3000:]}")
+    return dict(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--only", choices=["load", "search", "petitions"])
+    parser.add_argument("--only", choices=["load", "search", "petitions", "meetings"])
     parser.add_argument("--petitions", type=int, default=100_000)
     parser.add_argument("--parts", default="import,duplicates,pages")
+    parser.add_argument(
+        "--keep-db",
+        metavar="NAME",
+        type=_database_name,
+        help="petitions: use and keep the PostgreSQL database NAME; its petitions are "
+        "imported once and reused by later runs with the same --petitions",
+    )
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--people", type=int, default=100_000)
+    parser.add_argument("--delegates", type=int, default=500, help="meetings: voters")
+    parser.add_argument("--window", type=float, default=10.0, help="meetings: seconds to vote")
     args = parser.parse_args()
     kinds = ["sqlite", "postgres"] if args.db == "both" else [args.db]
     results: dict[str, Any] = {
@@ -217,12 +275,14 @@ def main() -> None:
         if args.only in (None, "search"):
             results["search"] = [bench_search(kind, workdir, args.people) for kind in kinds]
         if args.only in (None, "petitions"):
-            results["petitions"] = bench_petitions(args.petitions, args.parts)
+            results["petitions"] = bench_petitions(args.petitions, args.parts, args.keep_db)
     if "postgres" in kinds:
         _psql("DROP DATABASE IF EXISTS hdnd_bench_load")
         _psql("DROP DATABASE IF EXISTS hdnd_bench_search")
-    if args.only in (None, "petitions"):
+    if args.only in (None, "petitions") and args.keep_db is None:
         _psql("DROP DATABASE IF EXISTS hdnd_bench_petitions")
+    if args.only in (None, "meetings"):
+        results["meetings"] = bench_meetings(args.delegates, args.window)
     print(json.dumps(results, indent=2, ensure_ascii=False))
 
 

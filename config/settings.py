@@ -124,7 +124,9 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            # redis-py's default 5 s socket timeout equals channels-redis's blocking read:
+            # an idle room's socket would drop. A longer timeout keeps it.
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 30}]},
         }
     }
 else:
@@ -287,6 +289,9 @@ PETITIONS_SIGNATURE_TRUST_ROOTS = env_list("PETITIONS_SIGNATURE_TRUST_ROOTS", []
 # Anti-abuse limits of the public pages, per client address.
 PETITIONS_PUBLIC_LOOKUPS_PER_MINUTE = env_int("PETITIONS_PUBLIC_LOOKUPS_PER_MINUTE", 30)
 PETITIONS_PUBLIC_SUBMISSIONS_PER_HOUR = env_int("PETITIONS_PUBLIC_SUBMISSIONS_PER_HOUR", 5)
+
+# Meetings: the largest document a meeting accepts (PDF, .docx, .xlsx).
+MEETINGS_MAX_UPLOAD_MB = env_int("MEETINGS_MAX_UPLOAD_MB", 50)
 # Daily reminders of due and overdue answers (also `manage.py send_petition_reminders`).
 CELERY_BEAT_SCHEDULE = {
     "petition-deadline-reminders": {

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 urlpatterns = [
@@ -15,6 +16,8 @@ urlpatterns = [
     path("open311/v2/", include("hdnd.petitions.open311")),
     path("", include("hdnd.accounts.urls_tokens")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The translations of our scripts (the live room's messages).
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

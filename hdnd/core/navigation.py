@@ -47,6 +47,16 @@ MODULES = [
         description=_("Voter-contact meetings, petitions, answers, evaluation and reports."),
     ),
     Module(
+        "meetings",
+        _("Meetings"),
+        "meetings:home",
+        needs_login=True,
+        description=_(
+            "Sessions and meetings of your councils: the room on your tablet, the chair's "
+            "console, agenda and attendance."
+        ),
+    ),
+    Module(
         "public_petitions",
         _("Answers to voters"),
         "petitions_public:home",

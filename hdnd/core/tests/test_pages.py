@@ -172,6 +172,7 @@ def test_home_lists_the_modules_the_user_can_use(client, login, city_staff):
     assert [module.key for module in response.context["modules"]] == [
         "directory",
         "petitions",
+        "meetings",
         "public_petitions",
         "api",
     ]

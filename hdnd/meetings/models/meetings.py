@@ -116,7 +116,7 @@ class Meeting(models.Model):
                 condition=Q(ends_on__gte=models.F("starts_on")), name="meeting_days_ordered"
             ),
             models.CheckConstraint(
-                condition=~Q(kind__in=[str(kind) for kind in SESSION_KINDS])
+                condition=~Q(kind__in=sorted(str(kind) for kind in SESSION_KINDS))
                 | Q(number__isnull=False),
                 name="meeting_session_numbered",
             ),
@@ -131,7 +131,7 @@ class Meeting(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["council", "term", "number"],
-                condition=Q(kind__in=[str(kind) for kind in SESSION_KINDS]),
+                condition=Q(kind__in=sorted(str(kind) for kind in SESSION_KINDS)),
                 name="meeting_session_number_unique",
             ),
         ]

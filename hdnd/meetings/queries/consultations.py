@@ -1,0 +1,164 @@
+"""Reading written consultations: who may see them, the tally, who has not answered.
+
+- The council's office prepares, opens and closes them, and sees who has not answered;
+- the council's readers (its members, standing committee, committees) see the list, the
+  question and, once closed, the result;
+- a member with a seat in force answers (the service checks the seat).
+
+The access functions follow access.py's conventions and belong beside its rules; they
+live here until its owner moves them.
+"""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hdnd.core.errors import NotFound, PermissionDenied
+from hdnd.councils.models import Membership
+from hdnd.meetings.access import is_manager, is_reader
+from hdnd.meetings.models import (
+    Consultation,
+    ConsultationChoice,
+    ConsultationResponse,
+    ConsultationStatus,
+)
+from hdnd.meetings.services.consultations import member_seat, seats_in_force
+
+# Access ---------------------------------------------------------------------------------
+
+
+def access_consultation(*, user: Any, consultation_id: int) -> Consultation:
+    """Reading a consultation (and answering it, for a member): the council's readers."""
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied(_("Please sign in to see this page."))
+    consultation = (
+        Consultation.objects.select_related("council", "term").filter(id=consultation_id).first()
+    )
+    if consultation is None:
+        raise NotFound(_("This consultation does not exist."))
+    if is_reader(user, consultation.council_id):
+        return consultation
+    raise NotFound(_("This consultation does not exist."))
+
+
+def access_consultation_manage(*, user: Any, consultation_id: int) -> Consultation:
+    """Opening, closing, and seeing who has not answered yet: the council's office."""
+    consultation = access_consultation(user=user, consultation_id=consultation_id)
+    if is_manager(user, consultation.council_id):
+        return consultation
+    raise PermissionDenied(_("Only the council's office staff may do this."))
+
+
+def may_see_results(user: Any, consultation: Consultation) -> bool:
+    """The office at any time; the other readers once the consultation is closed."""
+    if is_manager(user, consultation.council_id):
+        return True
+    return consultation.status == ConsultationStatus.CLOSED
+
+
+# Lists ---------------------------------------------------------------------------------
+
+
+def council_consultations(*, user: Any, council_id: int) -> QuerySet[Consultation]:
+    """The council's consultations; drafts only for the office."""
+    consultations = Consultation.objects.filter(council_id=council_id).annotate(
+        answered=Count("responses")
+    )
+    if not is_manager(user, council_id):
+        consultations = consultations.exclude(status=ConsultationStatus.DRAFT)
+    return consultations.order_by("-created_at", "-id")
+
+
+def my_response(*, consultation: Consultation, user: Any) -> ConsultationResponse | None:
+    seat = member_seat(consultation, user)
+    if seat is None:
+        return None
+    return ConsultationResponse.objects.filter(consultation=consultation, membership=seat).first()
+
+
+def accepts_answers(consultation: Consultation) -> bool:
+    return consultation.status == ConsultationStatus.OPEN and timezone.now() < consultation.deadline
+
+
+# The tally -------------------------------------------------------------------------------
+
+
+def percent(count: int, total: int) -> Decimal:
+    """count / total as a percentage with two decimals (0 when nobody was asked)."""
+    if total <= 0:
+        return Decimal("0.00")
+    return (Decimal(count) * 100 / Decimal(total)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class ChoiceCount:
+    choice: str
+    label: str
+    count: int
+    percent: Decimal
+
+
+@dataclass(frozen=True)
+class Tally:
+    total_members: int
+    answered: int
+    not_answered: int
+    choices: list[ChoiceCount]
+    not_answered_percent: Decimal
+
+    def count(self, choice: str) -> int:
+        return next(one.count for one in self.choices if one.choice == choice)
+
+
+def tally(consultation: Consultation) -> Tally:
+    """Counts and percentages of ALL the members asked (total_members frozen at the
+    opening), not of those who answered."""
+    counts = dict(consultation.responses.values_list("choice").annotate(n=Count("id")).order_by())
+    total = consultation.total_members
+    answered = sum(counts.values())
+    choices = [
+        ChoiceCount(
+            choice=str(choice),
+            label=str(label),
+            count=counts.get(choice, 0),
+            percent=percent(counts.get(choice, 0), total),
+        )
+        for choice, label in ConsultationChoice.choices
+    ]
+    not_answered = max(total - answered, 0)
+    return Tally(
+        total_members=total,
+        answered=answered,
+        not_answered=not_answered,
+        choices=choices,
+        not_answered_percent=percent(not_answered, total),
+    )
+
+
+def members_not_answered(consultation: Consultation) -> list[Membership]:
+    """The seats asked (in force on the opening day) without an answer yet."""
+    if consultation.opened_at is None:
+        return []
+    day = timezone.localdate(consultation.opened_at)
+    return list(
+        seats_in_force(consultation, day)
+        .exclude(
+            id__in=ConsultationResponse.objects.filter(consultation=consultation).values(
+                "membership_id"
+            )
+        )
+        .select_related("person")
+        .order_by("person__full_name", "id")
+    )
+
+
+def responses(consultation: Consultation) -> list[ConsultationResponse]:
+    return list(
+        consultation.responses.select_related("membership__person").order_by(
+            "membership__person__full_name", "id"
+        )
+    )

@@ -1,0 +1,154 @@
+"""Reads of meetings: a council's list, the next free session number, one meeting with
+its sittings and participants, and the meetings a user takes part in."""
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Max, Q, QuerySet
+
+from hdnd.accounts.roles import active_roles
+from hdnd.councils.models import Committee, Council, Term
+from hdnd.lib.periods import in_force_on
+from hdnd.meetings.access import MANAGER_ROLES, READER_ROLES, is_manager
+from hdnd.meetings.models import (
+    SESSION_KINDS,
+    Meeting,
+    MeetingStatus,
+    Participant,
+    Sitting,
+)
+
+_SESSION_KINDS = [str(kind) for kind in SESSION_KINDS]
+
+
+def council_meetings(*, council_id: int, status: str = "", kind: str = "") -> QuerySet[Meeting]:
+    meetings = Meeting.objects.filter(council_id=council_id).select_related(
+        "term", "committee", "council"
+    )
+    if status:
+        meetings = meetings.filter(status=status)
+    if kind:
+        meetings = meetings.filter(kind=kind)
+    return meetings.annotate(participant_count=Count("participants")).order_by("-starts_on", "-id")
+
+
+def visible_meetings(
+    *, user: Any, council_id: int, status: str = "", kind: str = ""
+) -> QuerySet[Meeting]:
+    """The council's meetings this reader may open: a closed meeting only for the
+    office and its participants."""
+    meetings = council_meetings(council_id=council_id, status=status, kind=kind)
+    if is_manager(user, council_id):
+        return meetings
+    person_id = getattr(user, "person_id", None)
+    return meetings.filter(Q(is_closed=False) | Q(participants__person_id=person_id or -1))
+
+
+def next_session_number(*, council_id: int, term_id: int) -> int:
+    """The number after the highest session of the term (regular, thematic and
+    extraordinary share the numbering)."""
+    last = Meeting.objects.filter(
+        council_id=council_id, term_id=term_id, kind__in=_SESSION_KINDS
+    ).aggregate(last=Max("number"))["last"]
+    return (last or 0) + 1
+
+
+def term_on(*, council_id: int, day: dt.date) -> Term | None:
+    """The council's term in force on `day`, else its latest."""
+    terms = Term.objects.filter(council_id=council_id)
+    return terms.filter(start_date__lte=day, end_date__gte=day).first() or terms.first()
+
+
+def council_terms(*, council_id: int) -> QuerySet[Term]:
+    return Term.objects.filter(council_id=council_id).order_by("-start_date")
+
+
+def council_committees(*, council_id: int) -> QuerySet[Committee]:
+    return Committee.objects.filter(council_id=council_id, is_active=True).order_by("name")
+
+
+def meeting_sittings(*, meeting_id: int) -> QuerySet[Sitting]:
+    return Sitting.objects.filter(meeting_id=meeting_id).order_by("number")
+
+
+def meeting_participants(*, meeting_id: int) -> QuerySet[Participant]:
+    return Participant.objects.filter(meeting_id=meeting_id).select_related(
+        "person", "agency", "membership"
+    )
+
+
+def chair_of(meeting: Meeting) -> Participant | None:
+    return (
+        Participant.objects.filter(meeting_id=meeting.pk, role="chair")
+        .select_related("person")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class MyMeeting:
+    meeting: Meeting
+    participant: Participant | None
+    can_run: bool
+
+
+@dataclass(frozen=True)
+class MyCouncil:
+    council: Council
+    is_manager: bool
+
+
+def my_councils(*, user: Any) -> list[MyCouncil]:
+    """The councils whose meetings the user reads (their roles in force today)."""
+    rows: dict[int, MyCouncil] = {}
+    roles = active_roles(user).filter(role__in=list(READER_ROLES)).select_related("council")
+    for role in roles.order_by("council__name", "id"):
+        managing = role.role in MANAGER_ROLES
+        known = rows.get(role.council_id)
+        if known is None or (managing and not known.is_manager):
+            rows[role.council_id] = MyCouncil(role.council, managing)
+    return list(rows.values())
+
+
+def my_live_meetings(*, user: Any, today: dt.date) -> list[MyMeeting]:
+    """Meetings in progress, or planned from today on, that the user takes part in or
+    runs for the office (the nearest first)."""
+    person_id = getattr(user, "person_id", None)
+    managed = [row.council.pk for row in my_councils(user=user) if row.is_manager]
+    meetings = (
+        Meeting.objects.filter(
+            Q(participants__person_id=person_id or -1) | Q(council_id__in=managed),
+            Q(status=MeetingStatus.IN_PROGRESS)
+            | Q(status=MeetingStatus.PLANNED, ends_on__gte=today),
+        )
+        .select_related("council", "term")
+        .distinct()
+        .order_by("starts_on", "id")[:20]
+    )
+    found = list(meetings)
+    participants = {
+        participant.meeting_id: participant
+        for participant in Participant.objects.filter(
+            meeting_id__in=[meeting.pk for meeting in found], person_id=person_id or -1
+        )
+    }
+    result = []
+    for meeting in found:
+        participant = participants.get(meeting.pk)
+        runs = meeting.council_id in managed or (
+            participant is not None and participant.role == "chair"
+        )
+        result.append(MyMeeting(meeting, participant, runs))
+    return result
+
+
+def seats_in_force(*, council_id: int, term_id: int, day: dt.date) -> int:
+    """How many seats of the council are in force on `day` (shown on the form)."""
+    from hdnd.councils.models import Membership
+
+    return (
+        Membership.objects.filter(council_id=council_id, term_id=term_id)
+        .filter(in_force_on(day))
+        .count()
+    )

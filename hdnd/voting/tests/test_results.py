@@ -1,0 +1,162 @@
+"""Confidence ratings flag each person; elections fill posts by the threshold on all
+delegates, by most votes, and a tie at the cut-off elects none of the tied."""
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from hdnd.accounts.models import User
+from hdnd.voting import services
+from hdnd.voting.models import Choice, Poll, PollKind, PollSubject
+from hdnd.voting.results import compute_result
+
+pytestmark = pytest.mark.django_db
+
+
+def _rated(voters: list[User], count: int) -> list[services.SubjectSpec]:
+    return [
+        services.SubjectSpec(person_id=user.person_id, post=f"Chức vụ {index + 1}")
+        for index, user in enumerate(voters[:count])
+    ]
+
+
+def test_confidence_flags_low_over_half_and_at_two_thirds(
+    open_poll: Callable[..., Poll],
+    voters: list[User],
+    check_in: Callable[..., None],
+    cast: Callable[..., Any],
+    chair: User,
+) -> None:
+    poll = open_poll(kind=PollKind.CONFIDENCE, title="Tín nhiệm", subjects=_rated(voters, 3))
+    check_in(*voters)
+    # Person 1: 7 low of 10 (≥ two-thirds); person 2: 6 low (> half, < 2/3); person 3: 5 low.
+    for index, user in enumerate(voters):
+        cast(
+            poll,
+            user,
+            {
+                1: Choice.LOW if index < 7 else Choice.HIGH,
+                2: Choice.LOW if index < 6 else Choice.CONFIDENT,
+                3: Choice.LOW if index < 5 else Choice.HIGH,
+            },
+        )
+    closed = services.close_poll(poll_id=poll.pk, actor=chair)
+    flags = [
+        (row["counts"]["low"], row["low_over_half"], row["low_two_thirds"])
+        for row in closed.result["subjects"]
+    ]
+    assert flags == [(7, True, True), (6, True, False), (5, False, False)]
+    assert closed.result["subjects"][1]["counts"] == {"high": 0, "confident": 4, "low": 6}
+    assert closed.result["subjects"][0]["post"] == "Chức vụ 1"
+    assert closed.passed is None
+
+
+def test_confidence_ratings_are_always_secret(
+    new_poll: Callable[..., Poll], voters: list[User]
+) -> None:
+    poll = new_poll(
+        kind=PollKind.CONFIDENCE, title="T", subjects=_rated(voters, 1), is_secret=False
+    )
+    assert poll.is_secret
+    with pytest.raises(services.InvalidPoll):
+        new_poll(kind=PollKind.CONFIDENCE, title="T", subjects=[])
+    with pytest.raises(services.InvalidPoll):
+        new_poll(kind=PollKind.CONFIDENCE, title="T", subjects=[services.SubjectSpec(label="Ai")])
+
+
+def _election(
+    open_poll: Callable[..., Poll],
+    voters: list[User],
+    check_in: Callable[..., None],
+    cast: Callable[..., Any],
+    chair: User,
+    *,
+    seats: int,
+    yes_counts: list[int],
+) -> Poll:
+    candidates = [services.SubjectSpec(label=f"Ứng viên {i + 1}") for i in range(len(yes_counts))]
+    poll = open_poll(kind=PollKind.ELECTION, title="Bầu", subjects=candidates, seats=seats)
+    check_in(*voters)
+    for index, user in enumerate(voters):
+        cast(
+            poll,
+            user,
+            {
+                position + 1: Choice.YES if index < count else Choice.NO
+                for position, count in enumerate(yes_counts)
+            },
+        )
+    return services.close_poll(poll_id=poll.pk, actor=chair)
+
+
+def test_an_election_elects_by_most_votes_above_half_of_all_delegates(
+    open_poll: Callable[..., Poll],
+    voters: list[User],
+    check_in: Callable[..., None],
+    cast: Callable[..., Any],
+    chair: User,
+) -> None:
+    closed = _election(open_poll, voters, check_in, cast, chair, seats=2, yes_counts=[9, 5, 7, 8])
+    assert closed.is_secret
+    elected = [row["label"] for row in closed.result["subjects"] if row["elected"]]
+    assert elected == ["Ứng viên 1", "Ứng viên 4"]  # 9 and 8; 7 qualifies but no post left
+    assert closed.result["subjects"][1]["reached_threshold"] is False  # 5 is not > 5
+    assert closed.result["tie_at_cutoff"] is False
+    assert closed.passed is True
+
+
+def test_a_tie_at_the_cut_off_elects_none_of_the_tied(
+    open_poll: Callable[..., Poll],
+    voters: list[User],
+    check_in: Callable[..., None],
+    cast: Callable[..., Any],
+    chair: User,
+) -> None:
+    closed = _election(open_poll, voters, check_in, cast, chair, seats=2, yes_counts=[9, 7, 7, 4])
+    rows = closed.result["subjects"]
+    assert [row["elected"] for row in rows] == [True, False, False, False]
+    assert [row["tied_out"] for row in rows] == [False, True, True, False]
+    assert closed.result["tie_at_cutoff"] is True
+    assert closed.result["elected"] == [rows[0]["subject_id"]]
+    assert closed.passed is False  # one post of two filled
+
+
+def test_too_few_votes_elect_nobody(
+    open_poll: Callable[..., Poll],
+    voters: list[User],
+    check_in: Callable[..., None],
+    cast: Callable[..., Any],
+    chair: User,
+) -> None:
+    closed = _election(open_poll, voters, check_in, cast, chair, seats=1, yes_counts=[5, 4])
+    assert closed.result["elected"] == []
+    assert closed.passed is False
+
+
+def test_seats_must_fit_the_candidates(new_poll: Callable[..., Poll]) -> None:
+    with pytest.raises(services.InvalidPoll):
+        new_poll(
+            kind=PollKind.ELECTION,
+            title="Bầu",
+            subjects=[services.SubjectSpec(label="A")],
+            seats=2,
+        )
+
+
+@pytest.mark.parametrize(
+    ("yes_counts", "seats", "elected"),
+    [
+        ([6, 6], 2, [True, True]),  # both qualify, two posts: no cut-off tie
+        ([6, 6], 1, [False, False]),
+        ([8, 6, 6], 2, [True, False, False]),
+        ([8, 7, 6], 2, [True, True, False]),
+        ([10, 10, 10], 3, [True, True, True]),
+    ],
+)
+def test_election_cut_off_table(yes_counts: list[int], seats: int, elected: list[bool]) -> None:
+    poll = Poll(kind=PollKind.ELECTION, seats=seats, total_members=10)
+    subjects = [PollSubject(pk=i + 1, position=i + 1, label=str(i)) for i in range(len(yes_counts))]
+    counts = {i + 1: {"yes": n, "no": 10 - n, "abstain": 0} for i, n in enumerate(yes_counts)}
+    result = compute_result(poll, subjects, counts, total=10, voted=10)
+    assert [row["elected"] for row in result["subjects"]] == elected
