@@ -13,18 +13,29 @@ How a query runs:
    the query's rarer phrases and words are looked up with `search_text LIKE '%phrase%'`:
    the rarest ones the sample saw, as long as the rows the index will hand back for them
    (foreseen from the sample's trigrams) stay within INDEX_BUDGET, and a few cheap ones it
-   never saw; the newest CANDIDATE_LIMIT matches are scored. On PostgreSQL the pg_trgm GIN
-   index on search_text serves these lookups (method "trigram"); SQLite scans the table
-   (method "lexical"), which is fine for the embedded default's size. pg_trgm's own
-   similarity operators (`%`, `<%`) were measured and not used: folded Vietnamese
-   syllables share most of their trigrams, so over 100,000 petitions the index hands back
-   most rows and the per-row similarity recheck took 0.7-2.9 s. With phrases, a query
-   takes p50 65 ms, p95 123 ms over 100,000 petitions of one council (2 busy cores).
+   never saw (a pattern holding another one is dropped: it finds no other row); the
+   newest CANDIDATE_LIMIT matches are scored. On PostgreSQL (method "trigram") they are
+   read either through the pg_trgm GIN index on search_text (every matching row, then the
+   newest) or by walking the (council, created_at, id) index newest first until enough
+   rows match; which is cheaper is foreseen from how many sampled texts hold a pattern
+   (`_index_is_cheaper`), and the plan is set for that query, without parallel workers
+   (`_fetch`): the planner's own estimate of a LIKE pattern is often several times off.
+   SQLite scans the table (method "lexical"), which is fine for the embedded default's
+   size. pg_trgm's own similarity operators (`%`, `<%`) were measured and not used:
+   folded Vietnamese syllables share most of their trigrams, so over 100,000 petitions
+   the index hands back most rows and the per-row similarity recheck took 0.7-2.9 s.
 3. Score (the same on both databases, so one threshold holds): rapidfuzz's
    token_set_ratio of the two content texts (tolerates typos and word order) times the
    share of the rarer text's information that both texts hold (words weighted by inverse
    document frequency: sharing "Láng" counts more than sharing "đường"). A candidate
-   scores from 0 to 1 and is suggested from THRESHOLD up.
+   scores from 0 to 1 and is suggested from THRESHOLD up. Only the best `limit` are
+   wanted: once there are that many, a candidate is scored only if its bound (from the
+   words in its text, a quarter of the cost; `_Scorer.bound`) lets it beat the last of
+   them, which finds exactly the same suggestions.
+
+Over 100,000 petitions of one council (bench/petitions.py, 2 cores shared with other
+work), a query takes p50 33-48 ms, p95 61-86 ms; 93-128 ms at p95 with no candidate's
+text cached (docs/benchmarks.md).
 
 THRESHOLD (0.4) was set on 200 paraphrased voter items against 3,000 generated petitions
 of 20 kinds in 25 streets and 20 wards (and is pinned by tests/test_duplicates_engine.py):
@@ -38,14 +49,15 @@ person decides. Decidim's trigram threshold (0.25) is on another scale.
 import math
 import re
 import threading
+from bisect import insort
 from collections import Counter, OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.db.models import Model, Q, QuerySet
 from rapidfuzz import fuzz
 
@@ -73,6 +85,9 @@ INDEX_BUDGET = 10000
 # A pattern the sample never saw is looked up only if the index will not hand back more
 # rows than this for it.
 UNSEEN_COST = 1000
+# A row the trigram index hands back costs this many times what testing one LIKE pattern
+# on a row of the newest-first walk does (see _index_is_cheaper).
+WALK_COST_RATIO = 8
 # Below this share of the sample a word counts as rare (see _Stats.idf).
 RARE_SHARE = 0.01
 # Only this much of a long text is compared (a pasted report should not slow the page).
@@ -138,6 +153,8 @@ _GAPS = re.compile(
     + r")(?![^\W_])|[^\w\s]|_"
 )
 _WORD = re.compile(r"[^\W_]+")
+# The words of stop phrases: a text's word that is not one of them is a content word.
+_STOP_VOCABULARY = frozenset(word for stop in STOP_PHRASES | STOP_WORDS for word in stop.split())
 
 
 @dataclass(frozen=True)
@@ -285,29 +302,60 @@ def _rank(
     excluded = [int(pk) for pk in exclude_ids]
     if excluded:
         candidates = candidates.exclude(id__in=excluded)
-    if not stats.complete:
-        candidates = candidates.filter(_prefilter(query, stats))
+    patterns = [] if stats.complete else _patterns(query, stats)
+    if patterns:
+        condition = Q()
+        for pattern in patterns:
+            condition |= Q(search_text__contains=pattern)
+        candidates = candidates.filter(condition)
     # Newest first by created_at, not by id: ordered by the primary key, PostgreSQL walks
     # it backwards testing every row instead of asking the trigram index for the few that
     # match. The list's (council, created_at, id) index serves common phrases: the walk
-    # stops after CANDIDATE_LIMIT matches (rare phrases still go through the trigram index).
+    # stops after CANDIDATE_LIMIT matches (rare phrases go through the trigram index).
     newest_first = candidates.order_by("-created_at", "-id")
-    rows = newest_first.values("id", "search_text", *fields)[:CANDIDATE_LIMIT]
+    rows = _fetch(
+        newest_first.values("id", "search_text", *fields)[:CANDIDATE_LIMIT],
+        through_index=bool(patterns) and _index_is_cheaper(patterns, stats),
+    )
     scorer = _Scorer(query, stats)
-    scored: list[tuple[float, dict[str, Any]]] = []
+    # The best `limit` so far, best first. Once there are that many, a candidate is scored
+    # only if its bound (cheaper than its score) lets it beat the last of them.
+    best: list[tuple[float, dict[str, Any]]] = []
     for row in rows:
-        score = scorer.score(content_of(row.pop("search_text"), folded=True))
+        text = row.pop("search_text")
+        if len(best) >= limit:
+            last_score, last_row = best[-1]
+            if not _may_beat(scorer.bound, text, row["id"], last_score, last_row["id"]):
+                continue
+        score = scorer.score(content_of(text, folded=True))
         if score >= THRESHOLD:
-            scored.append((score, row))
-    scored.sort(key=lambda pair: (-pair[0], -pair[1]["id"]))
-    return scored[:limit]
+            insort(best, (score, row), key=_rank_key)
+            del best[limit:]
+    return best
 
 
-def _prefilter(query: Content, stats: "_Stats") -> Q:
-    """Rows holding one of the query's rarer phrases or words: those the sample saw,
-    rarest first, while the rows the trigram index hands back for them stay within
-    INDEX_BUDGET (at least the rarest one); and a few cheap ones it never saw (a rare
-    name, or a typo)."""
+def _rank_key(pair: tuple[float, dict[str, Any]]) -> tuple[float, int]:
+    """Best first: by score, then the newer petition."""
+    return (-pair[0], -pair[1]["id"])
+
+
+def _may_beat(
+    bound: Callable[[str], float], text: str, pk: int, last_score: float, last_pk: int
+) -> bool:
+    """Whether a candidate may rank before the last of the best so far. A score is at most
+    1, so after a perfect score only a newer candidate is worth its bound."""
+    if last_score >= 1.0 and pk < last_pk:
+        return False
+    at_most = bound(text)
+    return at_most > last_score or (at_most == last_score and pk > last_pk)
+
+
+def _patterns(query: Content, stats: "_Stats") -> list[str]:
+    """The query's rarer phrases and words to look up: those the sample saw, rarest
+    first, while the rows the trigram index hands back for them stay within INDEX_BUDGET
+    (at least the rarest one); and a few cheap ones it never saw (a rare name, or a
+    typo). A pattern holding another one ("bốc mùi" and "mùi") is left out: it would
+    find no other row, and every pattern costs the index a lookup and each row a test."""
     costs = {
         term: stats.index_estimate(term)
         for term in {*query.phrases, *query.words}
@@ -324,10 +372,50 @@ def _prefilter(query: Content, stats: "_Stats") -> Q:
         if spent + costs[term] <= INDEX_BUDGET:
             chosen.append(term)
             spent += costs[term]
-    condition = Q()
-    for pattern in chosen:
-        condition |= Q(search_text__contains=pattern)
-    return condition
+    return [term for term in chosen if not any(other != term and other in term for other in chosen)]
+
+
+def _index_is_cheaper(patterns: Sequence[str], stats: "_Stats") -> bool:
+    """Whether reading every row that holds a pattern through the trigram index costs
+    less than walking the table newest first until CANDIDATE_LIMIT rows hold one, as
+    foreseen from how many sampled texts hold one. Measured on 100,000 petitions: a row
+    the index hands back costs about WALK_COST_RATIO times what a row the walk reads does
+    for each pattern it tests."""
+    held = sum(any(pattern in text for pattern in patterns) for text in stats.texts)
+    if not held:
+        return True
+    matching = held / stats.sample * stats.total
+    walked = min(stats.total, CANDIDATE_LIMIT * stats.total / matching)
+    return matching * WALK_COST_RATIO < walked * (1 + len(patterns))
+
+
+# PostgreSQL's settings while it reads candidates, and in which cases.
+_NO_PARALLEL = {"max_parallel_workers_per_gather": "0"}
+_THROUGH_INDEX = {**_NO_PARALLEL, "enable_indexscan": "off", "enable_seqscan": "off"}
+
+
+def _fetch(rows: "QuerySet[Any, dict[str, Any]]", *, through_index: bool) -> list[dict[str, Any]]:
+    """The candidates' rows. On PostgreSQL the plan is chosen here, from what the sample
+    foresees (`_index_is_cheaper`): the planner's own estimate of a LIKE pattern comes
+    from a 100-value histogram, often several times off, and it prefers a parallel scan of
+    the whole table whose cost it shares among workers that on a small server share the
+    same cores (150-270 ms over 100,000 petitions on 2 cores, where the index takes 15).
+    The settings hold for this query only: set in a savepoint rolled back after it."""
+    database = connections[rows.db]
+    if database.vendor != "postgresql":
+        return list(rows)
+    settings = _THROUGH_INDEX if through_index else _NO_PARALLEL
+    with transaction.atomic(using=rows.db):
+        savepoint = transaction.savepoint(using=rows.db)
+        try:
+            with database.cursor() as cursor:
+                cursor.execute(
+                    "SELECT " + ", ".join("set_config(%s, %s, true)" for _name in settings),
+                    [value for pair in settings.items() for value in pair],
+                )
+            return list(rows)
+        finally:
+            transaction.savepoint_rollback(savepoint, using=rows.db)
 
 
 class _Scorer:
@@ -341,6 +429,29 @@ class _Scorer:
         self.terms = self.words.union(query.phrases)
         self.weight = stats.weight(self.terms)
         self.min_shared = min(MIN_SHARED_WORDS, len(self.words))
+        self.phrase_words = [(phrase, *phrase.split(" ")) for phrase in set(query.phrases)]
+
+    def bound(self, folded: str) -> float:
+        """At least the score of a candidate's folded text, from the words in it alone
+        (a quarter of the cost of its content): every content word of the text is one of
+        them, and those no stop phrase uses certainly are. 1 when that says nothing."""
+        found = _WORD.findall(folded)
+        if len(found) >= MAX_QUERY_WORDS:
+            return 1.0  # its content may be cut short: no lower bound of its weight
+        words = set(found)
+        shared_words = self.words.intersection(words)
+        if len(shared_words) < self.min_shared:
+            return 0.0
+        shared = self.stats.weight(shared_words) + self.stats.weight(
+            phrase
+            for phrase, left, right in self.phrase_words
+            if left in shared_words and right in shared_words
+        )
+        smaller = min(self.weight, self.stats.weight(words - _STOP_VOCABULARY, at_most=self.weight))
+        if smaller <= 0:
+            return 1.0
+        # A margin for sums of the same weights taken in another order.
+        return round(min(1.0, shared / smaller * (1 + 1e-9)), 3)
 
     def score(self, candidate: Content) -> float:
         if len(self.words.intersection(candidate.words)) < self.min_shared:
@@ -370,6 +481,8 @@ class _Stats:
     total: int
     df: Counter[str]
     trigram_rows: dict[str, int]
+    # The sampled texts themselves (to foresee how many rows hold a pattern).
+    texts: tuple[str, ...] = field(compare=False, repr=False)
     _weights: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -458,7 +571,9 @@ def _stats(model: type[Model], council_id: int) -> _Stats:
         bit = 1 << row
         for trigram in {t for word in set(_WORD.findall(text)) for t in _word_trigrams(word)}:
             trigram_rows[trigram] = trigram_rows.get(trigram, 0) | bit
-    stats = _Stats(sample=len(texts), total=total, df=df, trigram_rows=trigram_rows)
+    stats = _Stats(
+        sample=len(texts), total=total, df=df, trigram_rows=trigram_rows, texts=tuple(texts)
+    )
     with _STATS_LOCK:
         _STATS_CACHE[key] = stats
         while len(_STATS_CACHE) > _STATS_CACHE_SIZE:

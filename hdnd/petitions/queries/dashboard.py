@@ -1,10 +1,13 @@
 """The supervision figures of a council's petitions: totals and breakdowns by lead
 agency, field and place, and for a city its communes' totals.
 
-Every figure is an aggregate over the petition's denormalised columns (status, due_on,
+Every figure is counted from the petition's denormalised columns (status, due_on,
 answered_on_time, result, verdict, item_count, …), one query per grouping, so the cost
-does not grow with the number of rows shown. One set of definitions serves the
-dashboard, its export and the statutory reports:
+does not grow with the number of rows shown: the petitions are grouped by the columns
+that decide the figures and the groups' figures added up here (`_grouped_figures`).
+On PostgreSQL the index `petition_council_figures` (migration 0007) holds those columns,
+so a grouping reads the index alone once vacuum has marked the table all-visible. One set
+of definitions (`_COUNTS_IN`) serves the dashboard, its export and the statutory reports:
 
 - in scope: the council's petitions, less those merged into another (their items count
   in the petition they joined) and those moved to another council (they count there);
@@ -19,11 +22,11 @@ dashboard, its export and the statutory reports:
 """
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
-from django.db.models import Aggregate, Count, F, Q, QuerySet, Sum
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -81,10 +84,6 @@ class Counts:
     city: int = 0
     commune: int = 0
 
-    @classmethod
-    def from_row(cls, row: Mapping[str, Any]) -> "Counts":
-        return cls(*(int(row.get(alias) or 0) for alias in _ALIASES))
-
     @property
     def timing_unknown(self) -> int:
         """Answered petitions that had no deadline to meet or miss."""
@@ -120,8 +119,8 @@ class Counts:
 
 
 COUNT_NAMES = tuple(field.name for field in fields(Counts))
-# What a breakdown row of the dashboard shows. Each figure is one more aggregate over
-# every row, so the dashboard's breakdowns compute these only (the others stay 0).
+# What a breakdown row of the dashboard shows; the dashboard's breakdowns by place count
+# these only (the others stay 0): the fewer figures, the fewer columns decide them.
 BREAKDOWN_NAMES = (
     "petitions",
     "items",
@@ -133,9 +132,6 @@ BREAKDOWN_NAMES = (
     "overdue",
     "not_satisfactory",
 )
-# Aggregates are named apart from the model's fields and relations ("items", "petitions").
-ALIAS = "figure_"
-_ALIASES = tuple(ALIAS + name for name in COUNT_NAMES)
 RESULT_NAMES: dict[str, str] = {
     ResultCategory.RESOLVED: "resolved",
     ResultCategory.IN_PROGRESS: "in_progress",
@@ -155,45 +151,135 @@ LEVEL_NAMES: dict[str, str] = {
     CompetenceLevel.COMMUNE: "commune",
 }
 
+# How the figures are counted. A petition's figures follow from a few of its columns
+# (status, result, verdict, …) and today's date, so the petitions are grouped in SQL by
+# the columns that decide the figures asked for, with one count and two sums per group,
+# and each group's figures are added up here. Evaluating one filtered aggregate per
+# figure on every row took most of the dashboard's time over 100,000 petitions; the
+# groups are a few hundred to a few thousand.
+#
+# The values that decide each figure; "overdue" is `due_on < today` (None without a
+# date) and "same_cycle" whether the petition is still in the cycle it was raised in.
+_DECIDED_BY: dict[str, tuple[str, ...]] = {
+    "petitions": (),
+    "items": (),
+    "voters": (),
+    "consolidating": ("status",),
+    "sent": ("status",),
+    "awaiting": ("status",),
+    "overdue": ("status", "overdue"),
+    "answered": ("status",),
+    "on_time": ("status", "answered_on_time"),
+    "late": ("status", "answered_on_time"),
+    **dict.fromkeys(RESULT_NAMES.values(), ("status", "result")),
+    **dict.fromkeys(VERDICT_NAMES.values(), ("verdict",)),
+    "not_satisfactory": ("verdict",),
+    "unrated": ("status", "verdict"),
+    "questioning": ("is_questioning_topic",),
+    "carried_over": ("same_cycle",),
+    **dict.fromkeys(LEVEL_NAMES.values(), ("level",)),
+}
+_Values = Mapping[str, Any]
 
-def count_expressions(
-    *, today: dt.date, names: Iterable[str] = COUNT_NAMES
-) -> dict[str, Aggregate]:
-    """The aggregates of the figures `names`, over a queryset of petitions in scope
-    (`scoped_petitions`). Each figure is one aggregate, evaluated on every row: ask for
-    those you show."""
-    answered = Q(status__in=ANSWERED_STATES)
-    awaiting = Q(status__in=AWAITING_ANSWER)
-    conditions: dict[str, Q | None] = {
-        "petitions": None,
-        "consolidating": Q(status=PetitionStatus.CONSOLIDATING),
-        "sent": ~Q(status=PetitionStatus.CONSOLIDATING),
-        "awaiting": awaiting,
-        "overdue": awaiting & Q(due_on__lt=today),
-        "answered": answered,
-        "on_time": answered & Q(answered_on_time=True),
-        "late": answered & Q(answered_on_time=False),
-        "not_satisfactory": Q(verdict__in=NOT_SATISFACTORY),
-        "unrated": answered & Q(verdict=""),
-        "questioning": Q(is_questioning_topic=True),
-        "carried_over": ~Q(raised_in_id=F("current_cycle_id")),
+
+def _is_answered(values: _Values) -> bool:
+    return values["status"] in ANSWERED_STATES
+
+
+def _is_awaiting(values: _Values) -> bool:
+    return values["status"] in AWAITING_ANSWER
+
+
+def _answered_with(result: str) -> Callable[[_Values], bool]:
+    return lambda values: _is_answered(values) and values["result"] == result
+
+
+def _equal(column: str, value: str) -> Callable[[_Values], bool]:
+    return lambda values: values[column] == value
+
+
+# Whether a petition with these deciding values counts in each figure (besides
+# "petitions", "items" and "voters", which count every petition in scope).
+_COUNTS_IN: dict[str, Callable[[_Values], bool]] = {
+    "consolidating": lambda values: values["status"] == PetitionStatus.CONSOLIDATING,
+    "sent": lambda values: values["status"] != PetitionStatus.CONSOLIDATING,
+    "awaiting": _is_awaiting,
+    "overdue": lambda values: _is_awaiting(values) and values["overdue"] is True,
+    "answered": _is_answered,
+    "on_time": lambda values: _is_answered(values) and values["answered_on_time"] is True,
+    "late": lambda values: _is_answered(values) and values["answered_on_time"] is False,
+    **{name: _answered_with(result) for result, name in RESULT_NAMES.items()},
+    **{name: _equal("verdict", verdict) for verdict, name in VERDICT_NAMES.items()},
+    "not_satisfactory": lambda values: values["verdict"] in NOT_SATISFACTORY,
+    "unrated": lambda values: _is_answered(values) and values["verdict"] == "",
+    "questioning": lambda values: values["is_questioning_topic"] is True,
+    "carried_over": lambda values: values["same_cycle"] is False,
+    **{name: _equal("level", level) for level, name in LEVEL_NAMES.items()},
+}
+_INDEX = {name: index for index, name in enumerate(COUNT_NAMES)}
+# Aggregates are named apart from the model's fields and relations ("items", "petitions").
+_ROWS, _ITEMS, _VOTERS = "figure_rows", "figure_items", "figure_voters"
+
+
+def _deciding(today: dt.date, names: Iterable[str]) -> dict[str, Any]:
+    """The columns (or expressions) that decide the figures `names`."""
+    expressions: dict[str, Any] = {
+        "overdue": ExpressionWrapper(Q(due_on__lt=today), output_field=BooleanField()),
+        "same_cycle": ExpressionWrapper(
+            Q(raised_in_id=F("current_cycle_id")), output_field=BooleanField()
+        ),
     }
-    for result, name in RESULT_NAMES.items():
-        conditions[name] = answered & Q(result=result)
-    for verdict, name in VERDICT_NAMES.items():
-        conditions[name] = Q(verdict=verdict)
-    for level, name in LEVEL_NAMES.items():
-        conditions[name] = Q(level=level)
+    needed = sorted({column for name in names for column in _DECIDED_BY[name]})
+    return {column: expressions.get(column, F(column)) for column in needed}
 
-    expressions: dict[str, Aggregate] = {}
-    for name in names:
-        if name == "items":
-            expressions[ALIAS + name] = Sum("item_count")
-        elif name == "voters":
-            expressions[ALIAS + name] = Sum("voter_count")
-        else:
-            expressions[ALIAS + name] = Count("id", filter=conditions[name])
-    return expressions
+
+def _grouped_figures(
+    petitions: QuerySet[Petition], *, by: Sequence[str], today: dt.date, names: Iterable[str]
+) -> list[tuple[tuple[Any, ...], list[int]]]:
+    """The figures `names` (a value for each of COUNT_NAMES, 0 for those not asked for)
+    per group of `petitions` with the same values of the columns `by`: one query."""
+    names = tuple(names)
+    deciding = _deciding(today, names)
+    if not by and not deciding:
+        # Something to group by (every row in one group): values() without columns would
+        # group by all of them.
+        deciding = {"status": F("status")}
+    # Annotated under names of their own: "status" and the others stay plain columns.
+    aliases = {f"decides_{column}": expression for column, expression in deciding.items()}
+    rows = (
+        petitions.order_by()
+        .annotate(**aliases)
+        .values(*by, *aliases)
+        .annotate(**{_ROWS: Count("*"), _ITEMS: Sum("item_count"), _VOTERS: Sum("voter_count")})
+        .values_list(*by, *aliases, _ROWS, _ITEMS, _VOTERS)
+    )
+    counted = [(_INDEX[name], _COUNTS_IN[name]) for name in names if name in _COUNTS_IN]
+    sums = [
+        (_INDEX[name], offset)
+        for offset, name in enumerate(("petitions", "items", "voters"))
+        if name in names
+    ]
+    keys, ends = len(by), len(by) + len(aliases)
+    # The figures a petition counts in, for each combination of deciding values.
+    counts_in: dict[tuple[Any, ...], list[int]] = {}
+    groups: dict[tuple[Any, ...], list[int]] = {}
+    for row in rows:
+        decided = row[keys:ends]
+        indexes = counts_in.get(decided)
+        if indexes is None:
+            values = dict(zip(deciding, decided, strict=True))
+            indexes = counts_in[decided] = [index for index, counts in counted if counts(values)]
+        key = row[:keys]
+        totals = groups.get(key)
+        if totals is None:
+            totals = groups[key] = [0] * len(COUNT_NAMES)
+        number = row[ends]
+        for index in indexes:
+            totals[index] += number
+        # The number of petitions, and their items and voters.
+        for index, offset in sums:
+            totals[index] += row[ends + offset] or 0
+    return list(groups.items())
 
 
 @dataclass(frozen=True)
@@ -300,10 +386,13 @@ def summary_counts(
 ) -> Counts:
     """The totals, in one query."""
     today = today or timezone.localdate()
-    row = scoped_petitions(council_id=council_id, filters=filters).aggregate(
-        **count_expressions(today=today)
+    grouped = _grouped_figures(
+        scoped_petitions(council_id=council_id, filters=filters),
+        by=(),
+        today=today,
+        names=COUNT_NAMES,
     )
-    return Counts.from_row(row)
+    return Counts(*grouped[0][1]) if grouped else Counts()
 
 
 def breakdown(
@@ -331,28 +420,28 @@ def breakdowns(
 ) -> dict[str, list[BreakdownRow]]:
     """The figures `names` per lead agency, field or place, for each grouping in `by`,
     from ONE scan of the petitions: grouped by all of them together (agency and field go
-    together: routing makes few pairs), then added up per grouping in Python; then one
-    query per grouping for the names of what was found (no join over the petitions).
+    together: routing makes few pairs) and by the columns deciding the figures, then
+    added up per grouping in Python; then one query per grouping for the names of what
+    was found (no join over the petitions).
 
     Agencies and places in Vietnamese order, fields in their catalogue order; the group
     with none recorded last. Every petition is in exactly one row of each grouping, so
     the rows add up to the totals."""
     today = today or timezone.localdate()
     columns = [_GROUP_COLUMNS[grouping] for grouping in by]
-    rows = list(
-        scoped_petitions(council_id=council_id, filters=filters)
-        .order_by()
-        .values(*columns)
-        .annotate(**count_expressions(today=today, names=names))
+    groups = _grouped_figures(
+        scoped_petitions(council_id=council_id, filters=filters),
+        by=columns,
+        today=today,
+        names=names,
     )
     result: dict[str, list[BreakdownRow]] = {}
-    for grouping, column in zip(by, columns, strict=True):
+    for position, grouping in enumerate(by):
         grouped: dict[int | None, list[int]] = {}
-        for row in rows:
-            values = [int(row.get(alias) or 0) for alias in _ALIASES]
-            total = grouped.get(row[column])
+        for group, values in groups:
+            total = grouped.get(group[position])
             if total is None:
-                grouped[row[column]] = values
+                grouped[group[position]] = list(values)
             else:
                 for index, value in enumerate(values):
                     total[index] += value
@@ -422,11 +511,13 @@ def commune_breakdown(
         Petition.objects.filter(council_id__in=[pk for pk, _name, _unit in communes])
         .exclude(status__in=OUT_OF_SCOPE)
         .filter(filters.commune_q())
-        .order_by()
-        .values("council_id")
-        .annotate(**count_expressions(today=today, names=names))
     )
-    counts = {row["council_id"]: Counts.from_row(row) for row in petitions}
+    counts = {
+        council: Counts(*values)
+        for (council,), values in _grouped_figures(
+            petitions, by=("council_id",), today=today, names=names
+        )
+    }
     result = [
         BreakdownRow(key=pk, label=unit or name, counts=counts.get(pk, Counts()))
         for pk, name, unit in communes

@@ -7,6 +7,7 @@ the petitions of two communes.
 """
 
 import datetime as dt
+import random
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +26,8 @@ from hdnd.petitions.models import (
     Verdict,
 )
 from hdnd.petitions.queries.dashboard import (
+    BREAKDOWN_NAMES,
+    COUNT_NAMES,
     Counts,
     DashboardFilters,
     breakdown,
@@ -32,6 +35,7 @@ from hdnd.petitions.queries.dashboard import (
     dashboard_figures,
     petition_lines,
     sum_counts,
+    summary_counts,
 )
 from hdnd.testing import factories
 from hdnd.testing import petition_factories as pf
@@ -495,3 +499,122 @@ def test_complete_figures_count_every_figure_by_place_and_commune(dataset: CityD
     # The lean figures leave those at zero, and say so.
     assert not lean.complete
     assert {row.key: row.counts for row in lean.communes}[dataset.commune_a.pk].resolved == 0
+
+
+def _expected(petitions: list[Petition], *, names: tuple[str, ...] = COUNT_NAMES) -> Counts:
+    """The figures `names` of `petitions` by the module's definitions, one petition at a
+    time (the others 0)."""
+    answered = {S.ANSWERED, S.MONITORING, S.RESOLVED}
+    awaiting = {S.ASSIGNED, S.FORWARDED, S.REOPENED}
+    figures = dict.fromkeys(COUNT_NAMES, 0)
+    for p in petitions:
+        if p.status in {S.MERGED, S.TRANSFERRED}:
+            continue
+        is_answered = p.status in answered
+        counts_in = {
+            "petitions": 1,
+            "items": p.item_count,
+            "voters": p.voter_count,
+            "consolidating": p.status == S.CONSOLIDATING,
+            "sent": p.status != S.CONSOLIDATING,
+            "awaiting": p.status in awaiting,
+            "overdue": p.status in awaiting and p.due_on is not None and p.due_on < TODAY,
+            "answered": is_answered,
+            "on_time": is_answered and p.answered_on_time is True,
+            "late": is_answered and p.answered_on_time is False,
+            "resolved": is_answered and p.result == R.RESOLVED,
+            "in_progress": is_answered and p.result == R.IN_PROGRESS,
+            "will_resolve": is_answered and p.result == R.WILL_RESOLVE,
+            "explained": is_answered and p.result == R.EXPLAINED,
+            "satisfactory": p.verdict == V.SATISFACTORY,
+            "unsatisfactory": p.verdict == V.UNSATISFACTORY,
+            "wrong_competence": p.verdict == V.WRONG_COMPETENCE,
+            "off_topic": p.verdict == V.OFF_TOPIC,
+            "not_satisfactory": p.verdict in {V.UNSATISFACTORY, V.WRONG_COMPETENCE, V.OFF_TOPIC},
+            "unrated": is_answered and p.verdict == "",
+            "questioning": p.is_questioning_topic,
+            "carried_over": p.raised_in_id != p.current_cycle_id,
+            "central": p.level == CompetenceLevel.CENTRAL,
+            "city": p.level == CompetenceLevel.CITY,
+            "commune": p.level == CompetenceLevel.COMMUNE,
+        }
+        for name in names:
+            figures[name] += int(counts_in[name])
+    return Counts(**figures)
+
+
+def test_every_combination_of_values_is_counted_by_the_definitions(
+    city_council: Council,
+    commune_a: Council,
+    cycle: SessionCycle,
+    next_cycle: SessionCycle,
+    agency_a: Agency,
+    agency_b: Agency,
+) -> None:
+    # Petitions with values drawn at random (seeded), against the definitions above, so
+    # that no combination the hand-made dataset lacks is counted wrongly.
+    rng = random.Random(2026)
+    fields = [pf.field("giao-thong"), pf.field("quy-hoach-xay-dung"), None]
+    target: Petition = pf.PetitionFactory(raised_in=cycle, code="01-2026-9000")
+    petitions: list[Petition] = [target]
+    for number in range(90):
+        status = rng.choice(list(S))
+        answered = status in {S.ANSWERED, S.MONITORING, S.RESOLVED} or rng.random() < 0.2
+        petitions.append(
+            pf.PetitionFactory(
+                raised_in=rng.choice([cycle, next_cycle]),
+                current_cycle=next_cycle if rng.random() < 0.7 else cycle,
+                code=f"01-2026-{number + 1:04d}",
+                status=status,
+                merged_into=target if status == S.MERGED else None,
+                lead_agency=rng.choice([agency_a, agency_b])
+                if status in {S.ASSIGNED, S.REOPENED} or rng.random() < 0.7
+                else None,
+                field=rng.choice(fields),
+                unit=rng.choice([commune_a.unit, city_council.unit, None]),
+                level=rng.choice(["", *CompetenceLevel.values]),
+                due_on=rng.choice([None, PAST, TODAY, FUTURE]),
+                answered_on_time=rng.choice([None, True, False]) if answered else None,
+                result=rng.choice(["", *R.values]) if answered else "",
+                verdict=rng.choice(["", *V.values]),
+                is_questioning_topic=rng.random() < 0.2,
+                item_count=rng.randint(0, 5),
+                voter_count=rng.randint(0, 30),
+            )
+        )
+    for petition in petitions:
+        petition.refresh_from_db()
+    everything = DashboardFilters()
+
+    assert summary_counts(council_id=city_council.pk, filters=everything, today=TODAY) == (
+        _expected(petitions)
+    )
+    for names in (COUNT_NAMES, BREAKDOWN_NAMES):
+        grouped = breakdowns(
+            council_id=city_council.pk,
+            filters=everything,
+            by=("agency", "field", "unit"),
+            today=TODAY,
+            names=names,
+        )
+        for grouping, column in (
+            ("agency", "lead_agency_id"),
+            ("field", "field_id"),
+            ("unit", "unit_id"),
+        ):
+            assert {row.key: row.counts for row in grouped[grouping]} == {
+                key: _expected([p for p in petitions if getattr(p, column) == key], names=names)
+                for key in {
+                    getattr(p, column)
+                    for p in petitions
+                    if p.status not in {S.MERGED, S.TRANSFERRED}
+                }
+            }
+    narrowed = DashboardFilters(cycle_id=next_cycle.pk, agency_id=agency_a.pk)
+    assert summary_counts(council_id=city_council.pk, filters=narrowed, today=TODAY) == _expected(
+        [
+            p
+            for p in petitions
+            if p.current_cycle_id == next_cycle.pk and p.lead_agency_id == agency_a.pk
+        ]
+    )

@@ -5,6 +5,7 @@ import unicodedata
 from typing import Any
 
 import pytest
+from django.db import connection
 
 from hdnd.councils.models import Council
 from hdnd.petitions import duplicates
@@ -245,3 +246,119 @@ def test_the_content_words_leave_boilerplate_and_keep_names() -> None:
     assert content.words == ("sua", "duong", "kim", "ma", "o", "ga")
     assert "kim ma" in content.phrases
     assert "ma o" not in content.phrases  # the comma ends a phrase
+
+
+def _brute_force(council: Council, text: str, limit: int) -> list[tuple[int, float]]:
+    """Every petition of a small council scored, best first: what the engine must find."""
+    query = duplicates.content_of(text)
+    stats = duplicates._stats(Petition, council.pk)
+    scored = []
+    for pk, search_text in (
+        Petition.objects.filter(council=council)
+        .exclude(status__in=[PetitionStatus.MERGED, PetitionStatus.TRANSFERRED])
+        .values_list("id", "search_text")
+    ):
+        score = duplicates._score(query, duplicates.content_of(search_text, folded=True), stats)
+        if score >= duplicates.THRESHOLD:
+            scored.append((pk, score))
+    scored.sort(key=lambda pair: (-pair[1], -pair[0]))
+    return scored[:limit]
+
+
+NEAR_DUPLICATES = [
+    "Sửa chữa mặt đường Kim Mã xuống cấp, nhiều ổ gà",
+    "Mặt đường Kim Mã xuống cấp, nhiều ổ gà",
+    "Sửa chữa mặt đường Kim Mã xuống cấp",
+    "Sửa chữa mặt đường Kim Giang xuống cấp, nhiều ổ gà",
+    "Mặt đường Kim Mã nhiều ổ gà, đề nghị sửa chữa",
+    "Sửa chữa mặt đường ngõ 7 Kim Mã",
+    "Đường Kim Mã ngập úng khi mưa lớn",
+]
+
+
+@pytest.mark.parametrize("limit", [1, 2, 3, 5, 50])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Mặt đường Kim Mã nhiều ổ gà, đề nghị sửa chữa",
+        "Sửa chữa mặt đường Kim Mã xuống cấp, nhiều ổ gà",
+        "đường Kim Mã ngập úng",
+    ],
+)
+def test_the_best_are_those_scoring_every_candidate_would_find(
+    cycle: SessionCycle, typed: str, limit: int
+) -> None:
+    # Many near duplicates, some the same text (perfect scores, ties broken by the newer):
+    # skipping candidates by their bound must not change what is found, nor its order.
+    for copy in range(4):
+        for title in NEAR_DUPLICATES:
+            _petition(cycle, title if copy % 2 else f"{title} ({copy})")
+
+    found = duplicates.similar_petitions(council_id=cycle.council_id, text=typed, limit=limit)
+
+    assert [(match.petition_id, match.score) for match in found] == _brute_force(
+        cycle.council, typed, limit
+    )
+
+
+def test_a_candidates_bound_is_never_below_its_score(cycle: SessionCycle) -> None:
+    texts = [*NEAR_DUPLICATES, *(row[1] for row in SAME_REQUEST), *OTHER_REQUESTS]
+    for title in texts:
+        _petition(cycle, title)
+    stats = duplicates._stats(Petition, cycle.council_id)
+    for typed in [*texts, *(row[2] for row in SAME_REQUEST)]:
+        scorer = duplicates._Scorer(duplicates.content_of(typed), stats)
+        for stored in Petition.objects.values_list("search_text", flat=True):
+            score = scorer.score(duplicates.content_of(stored, folded=True))
+            assert scorer.bound(stored) >= score, (typed, stored)
+
+
+def test_a_pattern_holding_another_is_not_looked_up(
+    cycle: SessionCycle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(duplicates, "SAMPLE_SIZE", 5)
+    for number in range(12):
+        _petition(cycle, f"Hệ thống thoát nước phố {number} bốc mùi hôi thối")
+    stats = duplicates._stats(Petition, cycle.council_id)
+    query = duplicates.content_of("Cống thoát nước bốc mùi hôi thối ảnh hưởng sức khỏe")
+
+    patterns = duplicates._patterns(query, stats)
+
+    assert patterns
+    assert not [(a, b) for a in patterns for b in patterns if a != b and a in b]
+
+
+@pytest.mark.parametrize("through_index", [True, False])
+def test_the_plan_chosen_does_not_change_what_is_found(
+    cycle: SessionCycle, monkeypatch: pytest.MonkeyPatch, through_index: bool
+) -> None:
+    monkeypatch.setattr(duplicates, "SAMPLE_SIZE", 5)
+    for title in NEAR_DUPLICATES * 2:
+        _petition(cycle, title)
+    typed = "Mặt đường Kim Mã nhiều ổ gà, đề nghị sửa chữa"
+    expected = _found(cycle.council, typed)
+    monkeypatch.setattr(duplicates, "_index_is_cheaper", lambda *args: through_index)
+
+    assert _found(cycle.council, typed) == expected
+
+
+def test_the_query_settings_do_not_outlive_the_query(
+    cycle: SessionCycle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Inside a caller's transaction (the test's), the planner settings of the candidates'
+    # query are put back after it.
+    if connection.vendor != "postgresql":
+        pytest.skip("the settings are PostgreSQL's")
+    monkeypatch.setattr(duplicates, "SAMPLE_SIZE", 5)
+    monkeypatch.setattr(duplicates, "_index_is_cheaper", lambda *args: True)
+    for title in NEAR_DUPLICATES:
+        _petition(cycle, title)
+    names = ["max_parallel_workers_per_gather", "enable_indexscan", "enable_seqscan"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(f"current_setting('{name}')" for name in names))
+        before = cursor.fetchone()
+
+        assert _found(cycle.council, "Mặt đường Kim Mã nhiều ổ gà")
+
+        cursor.execute("SELECT " + ", ".join(f"current_setting('{name}')" for name in names))
+        assert cursor.fetchone() == before

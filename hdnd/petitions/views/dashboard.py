@@ -143,6 +143,15 @@ def _download(content: bytes, filename: str) -> HttpResponse:
 def list_url(council_id: int, filters: DashboardFilters, **extra: Any) -> str | None:
     """The petition list narrowed like the dashboard and by `extra`; None when the list
     has no filter for one of them (a link must not show more than the figure counts)."""
+    return _list_url(_list_base(council_id), filters, **extra)
+
+
+def _list_base(council_id: int) -> str:
+    # Reversed once per page: the page links to the list from a few hundred figures.
+    return reverse("petitions:council", args=[council_id])
+
+
+def _list_url(base: str, filters: DashboardFilters, **extra: Any) -> str | None:
     params: dict[str, Any] = {
         "cycle": filters.cycle_id,
         "field": filters.field_id,
@@ -154,23 +163,23 @@ def list_url(council_id: int, filters: DashboardFilters, **extra: Any) -> str | 
     given = {name: value for name, value in params.items() if value not in (None, "")}
     if any(name not in LIST_FILTERS for name in given):
         return None
-    url = reverse("petitions:council", args=[council_id])
-    return f"{url}?{urlencode(given)}" if given else url
+    return f"{base}?{urlencode(given)}" if given else base
 
 
 def _summary_links(council_id: int, filters: DashboardFilters) -> dict[str, str | None]:
     # `state`, `timing`, `questioning` and `carried_over` are the list filters these
     # figures need; until the list has them, the figures show without a link.
+    base = _list_base(council_id)
     return {
-        "petitions": list_url(council_id, filters),
-        "consolidating": list_url(council_id, filters, status="consolidating"),
-        "overdue": list_url(council_id, filters, due="overdue"),
-        "awaiting": list_url(council_id, filters, state="awaiting"),
-        "answered": list_url(council_id, filters, state="answered"),
-        "on_time": list_url(council_id, filters, state="answered", timing="on_time"),
-        "late": list_url(council_id, filters, state="answered", timing="late"),
-        "questioning": list_url(council_id, filters, questioning="1"),
-        "carried_over": list_url(council_id, filters, carried_over="1"),
+        "petitions": _list_url(base, filters),
+        "consolidating": _list_url(base, filters, status="consolidating"),
+        "overdue": _list_url(base, filters, due="overdue"),
+        "awaiting": _list_url(base, filters, state="awaiting"),
+        "answered": _list_url(base, filters, state="answered"),
+        "on_time": _list_url(base, filters, state="answered", timing="on_time"),
+        "late": _list_url(base, filters, state="answered", timing="late"),
+        "questioning": _list_url(base, filters, questioning="1"),
+        "carried_over": _list_url(base, filters, carried_over="1"),
     }
 
 
@@ -211,13 +220,14 @@ def _verdict_lines(figures: DashboardFigures) -> list[Line]:
 def _rows(
     council_id: int, filters: DashboardFilters, rows: list[BreakdownRow], by: str
 ) -> list[Row]:
+    base = _list_base(council_id)
     shown = []
     for row in rows:
         url = overdue_url = None
         if row.key is not None:
             narrowed = _narrowed(filters, by, row.key)
-            url = list_url(council_id, narrowed)
-            overdue_url = list_url(council_id, narrowed, due="overdue")
+            url = _list_url(base, narrowed)
+            overdue_url = _list_url(base, narrowed, due="overdue")
         shown.append(Row(label=row.label, counts=row.counts, url=url, overdue_url=overdue_url))
     return shown
 
