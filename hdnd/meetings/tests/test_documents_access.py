@@ -148,7 +148,7 @@ def test_nobody_else_reads_a_private_note(
         login(client, user)
         page = client.get(f"/meetings/documents/{document.pk}/")
         assert page.status_code == 200
-        assert "Ghi chú riêng" not in page.content.decode()
+        assert "hỏi Sở Tài chính" not in page.content.decode()
         assert "trích dẫn bí mật" not in page.content.decode()
     login(client, delegate)
     own = client.get(f"/meetings/documents/{document.pk}/").content.decode()

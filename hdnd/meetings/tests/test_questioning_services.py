@@ -162,7 +162,7 @@ def test_guests_and_respondents_cannot_register_questions(
     for user in (guest, respondent):
         with pytest.raises(PermissionDenied) as refused:
             _ask(user, session, respondent)
-        assert "guests" in refused.value.message
+        assert "Khách mời" in refused.value.message
     assert not Question.objects.exists()
 
 

@@ -135,7 +135,7 @@ def test_escalating_is_once_per_deadline_by_hand_or_by_the_job(
     with pytest.raises(AlreadyEscalated) as refused:
         escalate(petition, city_staff, reason="Lần nữa")
     assert refused.value.status == 409
-    assert "already escalated to the standing committee on 13/03/2026" in refused.value.message
+    assert "đã được báo cáo Thường trực HĐND ngày 13/03/2026" in refused.value.message
     # The daily job finds it escalated: it warns of the overdue answer, escalates nothing.
     report = send_reminders(LATE)
     assert (report.overdue, report.escalated) == (1, 0)

@@ -523,7 +523,7 @@ def test_a_topic_flagged_by_an_evaluation_is_taken_off_by_the_standing_committee
 def test_taking_a_topic_off_is_refused_when_it_cannot_be(
     petition: Petition, standing_member: User
 ) -> None:
-    with pytest.raises(DomainError, match="not a questioning topic"):
+    with pytest.raises(DomainError, match="không phải là nội dung chất vấn"):
         unflag(petition, standing_member)
     topic = flagged(petition, standing_member)
     with pytest.raises(DomainError) as blank:

@@ -328,7 +328,7 @@ def test_one_open_poll_per_meeting(
     second = new_poll(title="Một việc khác")
     with pytest.raises(NotAllowedNow) as error:
         services.open_poll(poll_id=second.pk, actor=chair)
-    assert "close it first" in error.value.message or "đóng" in error.value.message
+    assert "kết thúc cuộc biểu quyết đó trước" in error.value.message
 
 
 def test_a_poll_opens_only_in_an_open_sitting(

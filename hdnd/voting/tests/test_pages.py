@@ -51,7 +51,7 @@ def test_the_chair_prepares_opens_and_closes_from_the_console(
     assert opened.status_code == 200
     assert Poll.objects.get().status == PollStatus.OPEN
     page = opened.content.decode()
-    waiting = page[page.index("Not voted yet") : page.index("Close voting")]
+    waiting = page[page.index("Chưa biểu quyết") : page.index("Kết thúc biểu quyết")]
     assert str(delegate.person) in waiting
     closed = client.post(reverse("voting:close", args=[poll.pk]), headers=HTMX)
     assert closed.status_code == 200
@@ -98,7 +98,7 @@ def test_a_delegate_votes_with_big_buttons_and_sees_the_time(
     )
     assert response.status_code == 200
     ballot = Ballot.objects.get()
-    assert b"Your vote was recorded at" in response.content
+    assert "Lựa chọn của bạn đã được ghi nhận lúc".encode() in response.content
     assert timezone.localtime(ballot.cast_at).strftime("%H:%M:%S").encode() in response.content
     # Without htmx: a redirect back, the double submission counted once.
     plain = client.post(reverse("voting:cast", args=[poll.pk]), {f"choice_{subject.pk}": "yes"})
@@ -121,7 +121,7 @@ def test_a_late_ballot_is_refused_in_the_panel(
     response = as_user(delegate).post(
         reverse("voting:cast", args=[poll.pk]), {f"choice_{subject.pk}": "yes"}, headers=HTMX
     )
-    assert b"your vote was not recorded" in response.content
+    assert "lựa chọn của bạn không được ghi nhận".encode() in response.content
     assert not Ballot.objects.exists()
 
 
