@@ -15,17 +15,23 @@ from django.core.exceptions import (
     TooManyFilesSent,
 )
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.plumbing import ResolvedComponent, build_choice_description_list
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import exceptions, serializers
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from hdnd.core.errors import DomainError
+from hdnd.core.errors import DomainError, NotFound
 
 
 class Pagination(PageNumberPagination):
@@ -198,3 +204,91 @@ def _message_for(exc: exceptions.APIException) -> str:
                     return detail
             return str(message)
     return str(exc.detail)
+
+
+class EnumField(serializers.ChoiceField):
+    """A choice of a model's TextChoices, named after it in the schema (PetitionStatusEnum
+    …) or by `schema_name` where two modules' enums share a class name: several choice
+    sets share property names such as `status` or `level`, which drf-spectacular cannot
+    name on its own without a warning."""
+
+    def __init__(
+        self, enum: type[models.TextChoices], *, schema_name: str = "", **kwargs: Any
+    ) -> None:
+        self.enum = enum
+        self.schema_name = schema_name or f"{enum.__name__}Enum"
+        super().__init__(choices=enum.choices, **kwargs)
+
+
+class EnumFieldExtension(OpenApiSerializerFieldExtension):
+    target_class = EnumField
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
+        field: EnumField = self.target
+        name = field.schema_name
+        component = ResolvedComponent(
+            name=name,
+            type=ResolvedComponent.SCHEMA,
+            object=name,
+            schema={
+                "type": "string",
+                "enum": list(field.enum.values),
+                "description": build_choice_description_list(field.enum.choices),
+            },
+        )
+        auto_schema.registry.register_on_missing(component)
+        if field.allow_blank:
+            return {"oneOf": [component.ref, {"type": "string", "enum": [""]}]}
+        return dict(component.ref)
+
+
+def validated(
+    serializer_class: type[serializers.Serializer[Any]], data: Any, **context: Any
+) -> Any:
+    """`data` (a body or query parameters), validated: a 400 naming each bad field."""
+    serializer = serializer_class(data=data, context=context)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def validated_body(
+    serializer_class: type[serializers.Serializer[Any]], request: Request, **context: Any
+) -> Any:
+    """The request body, validated (400 naming each bad field; a body that is not a JSON
+    object is a 400 too)."""
+    return validated(serializer_class, request.data, **context)
+
+
+def paginated(
+    *,
+    request: Request,
+    view: APIView,
+    queryset: QuerySet[Any],
+    serializer_class: type[serializers.BaseSerializer[Any]],
+    context: dict[str, Any] | None = None,
+) -> Response:
+    paginator = Pagination()
+    try:
+        page = paginator.paginate_queryset(queryset, request, view=view)
+    except exceptions.NotFound as exc:
+        raise NotFound(
+            _("This page does not exist."), fields={"page": [_("There is no such page.")]}
+        ) from exc
+    serializer = serializer_class(page, many=True, context={"request": request, **(context or {})})
+    return paginator.get_paginated_response(serializer.data)
+
+
+# A version number (optimistic locking) fits PostgreSQL's integer.
+MAX_VERSION = 2**31 - 1
+
+
+def expected_version_field() -> serializers.IntegerField:
+    return serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_VERSION,
+        help_text=(
+            "The `version` of the record as you loaded it. If someone changed it since, "
+            "the request is refused with 409 stale_version: reload, then try again."
+        ),
+    )

@@ -22,17 +22,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hdnd.accounts.api_auth import TokenUser
-from hdnd.core.api import ErrorSerializer, error_responses
+from hdnd.core.api import MAX_VERSION, EnumField, ErrorSerializer, error_responses, validated_body
 from hdnd.core.errors import NotFound
 from hdnd.councils.api.common import MAX_ID, id_parameter, path_id
 from hdnd.meetings.access import access_meeting, participant_of
-from hdnd.petitions.api.common import EnumField  # names each choice set in the schema
 from hdnd.voting import queries, services
 from hdnd.voting.models import Poll, PollKind, PollStatus
 from hdnd.voting.sealing import verify_poll
 
 TAGS = ["voting"]
-MAX_VERSION = 2**31 - 1
 
 _CONFLICT = {
     409: OpenApiResponse(
@@ -290,12 +288,6 @@ def _settings(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _validated(serializer_class: type[serializers.Serializer[Any]], request: Request) -> Any:
-    body = serializer_class(data=request.data)
-    body.is_valid(raise_exception=True)
-    return body.validated_data
-
-
 # Endpoints.
 
 
@@ -344,7 +336,7 @@ class PollListApi(VotingApi):
         responses={201: PollDetailSerializer, **ACTION_ERRORS},
     )
     def post(self, request: Request) -> Response:
-        data = _validated(self.InputSerializer, request)
+        data = validated_body(self.InputSerializer, request)
         poll = services.create_poll(
             meeting_id=data["meeting"], actor=request.user, kind=data["kind"], **_settings(data)
         )
@@ -381,7 +373,7 @@ class PollDetailApi(VotingApi):
     )
     def put(self, request: Request, poll_id: str) -> Response:
         poll = _poll(request, poll_id)
-        data = _validated(self.InputSerializer, request)
+        data = validated_body(self.InputSerializer, request)
         poll = services.edit_poll(
             poll_id=poll.pk,
             actor=request.user,
@@ -433,7 +425,7 @@ class _PollActionApi(VotingApi):
 
     def post(self, request: Request, poll_id: str) -> Response:
         poll = _poll(request, poll_id)
-        data = _validated(VersionSerializer, request)
+        data = validated_body(VersionSerializer, request)
         poll = self.act(request, poll, data["expected_version"])
         return Response(poll_detail(request, poll))
 
@@ -517,7 +509,7 @@ class BallotApi(VotingApi):
     )
     def post(self, request: Request, poll_id: str) -> Response:
         poll = _poll(request, poll_id)
-        data = _validated(self.InputSerializer, request)
+        data = validated_body(self.InputSerializer, request)
         try:
             choices = {int(key): value for key, value in data["choices"].items()}
         except ValueError:

@@ -26,7 +26,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hdnd.accounts.api_auth import TokenUser
-from hdnd.core.api import ErrorSerializer, error_responses
+from hdnd.core.api import (
+    EnumField,
+    ErrorSerializer,
+    error_responses,
+    expected_version_field,
+    validated_body,
+)
 from hdnd.councils.api.common import id_parameter, path_id
 from hdnd.meetings import access
 from hdnd.meetings.models import (
@@ -42,7 +48,6 @@ from hdnd.meetings.queries import consultations as consultation_queries
 from hdnd.meetings.queries import documents as queries
 from hdnd.meetings.services import consultations as consultation_services
 from hdnd.meetings.services import documents as services
-from hdnd.petitions.api.common import EnumField, expected_version_field, validated_body
 
 TAGS = ["meetings"]
 LIST_ERRORS = error_responses(401, 403, 404)

@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hdnd.accounts.api_permissions import HasScope
-from hdnd.core.api import ErrorSerializer, error_responses
+from hdnd.core.api import MAX_VERSION, EnumField, ErrorSerializer, error_responses, validated_body
 from hdnd.core.errors import NotFound
 from hdnd.councils.api.common import MAX_ID, id_parameter, path_id
 from hdnd.meetings import access
@@ -38,10 +38,8 @@ from hdnd.meetings.queries import questioning as question_queries
 from hdnd.meetings.queries import speaking as speaking_queries
 from hdnd.meetings.services import questioning as question_services
 from hdnd.meetings.services import speaking as speaking_services
-from hdnd.petitions.api.common import EnumField, validated_body
 
 TAGS = ["meetings"]
-MAX_VERSION = 2**31 - 1
 MEETING = id_parameter("meeting_id", "The council meeting's id.")
 SPEECH = id_parameter("request_id", "The request to speak's id.")
 QUESTION = id_parameter("question_id", "The question's id.")

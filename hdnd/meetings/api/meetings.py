@@ -15,18 +15,23 @@ from django.db.models import QuerySet
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.extensions import OpenApiSerializerFieldExtension
-from drf_spectacular.plumbing import ResolvedComponent, build_choice_description_list
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import exceptions, serializers
+from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hdnd.accounts.api_permissions import HasScope
-from hdnd.core.api import ErrorSerializer, Pagination, error_responses
-from hdnd.core.errors import NotFound
+from hdnd.core.api import (
+    EnumField,
+    ErrorSerializer,
+    Pagination,
+    error_responses,
+    expected_version_field,
+    paginated,
+    validated,
+)
 from hdnd.councils.api.common import MAX_ID, PageFilterSerializer, id_parameter, path_id
 from hdnd.councils.models import Committee, Person, Term
 from hdnd.meetings import access
@@ -44,10 +49,8 @@ from hdnd.meetings.queries import meetings as queries
 from hdnd.meetings.services import agenda as agenda_services
 from hdnd.meetings.services import attendance as attendance_services
 from hdnd.meetings.services import meetings as services
-from hdnd.petitions.api.common import EnumField
 
 TAGS = ["meetings"]
-MAX_VERSION = 2**31 - 1
 COUNCIL = id_parameter("council_id", "The council's id.")
 MEETING = id_parameter("meeting_id", "The council meeting's id.")
 ITEM = id_parameter("item_id", "The agenda item's id.")
@@ -72,67 +75,8 @@ class MeetingsApi(APIView):
     pagination_class = Pagination  # read by the schema generator of list views
 
 
-class NamedEnumField(EnumField):
-    """A choice named explicitly in the schema: the petitions' voter-contact meetings
-    already own MeetingStatusEnum."""
-
-    def __init__(self, enum: Any, *, schema_name: str, **kwargs: Any) -> None:
-        self.schema_name = schema_name
-        super().__init__(enum, **kwargs)
-
-
-class NamedEnumFieldExtension(OpenApiSerializerFieldExtension):
-    target_class = NamedEnumField
-    priority = 1
-
-    def map_serializer_field(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
-        field: NamedEnumField = self.target
-        component = ResolvedComponent(
-            name=field.schema_name,
-            type=ResolvedComponent.SCHEMA,
-            object=field.schema_name,
-            schema={
-                "type": "string",
-                "enum": list(field.enum.values),
-                "description": build_choice_description_list(field.enum.choices),
-            },
-        )
-        auto_schema.registry.register_on_missing(component)
-        return dict(component.ref)
-
-
 def _meeting_pk(meeting_id: str) -> int:
     return path_id(meeting_id, message=_("This meeting does not exist."))
-
-
-def expected_version_field() -> serializers.IntegerField:
-    return serializers.IntegerField(
-        min_value=1,
-        max_value=MAX_VERSION,
-        help_text=(
-            "The meeting's `version` as you loaded it. If someone changed it since, the "
-            "request is refused with 409 stale_version: reload, then try again."
-        ),
-    )
-
-
-def validated(
-    serializer_class: type[serializers.Serializer[Any]], data: Any, **context: Any
-) -> Any:
-    serializer = serializer_class(data=data, context=context)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
-def paginated(request: Request, view: APIView, rows: QuerySet[Any], output: type[Any]) -> Response:
-    paginator = Pagination()
-    try:
-        page = paginator.paginate_queryset(rows, request, view=view)
-    except exceptions.NotFound as exc:
-        raise NotFound(
-            _("This page does not exist."), fields={"page": [_("There is no such page.")]}
-        ) from exc
-    return paginator.get_paginated_response(output(page, many=True).data)
 
 
 class RowField(serializers.IntegerField):
@@ -267,7 +211,7 @@ def _council_committees(context: dict[str, Any]) -> QuerySet[Committee]:
 
 
 class CouncilMeetingFieldsSerializer(serializers.Serializer[Any]):
-    kind = NamedEnumField(MeetingKind, schema_name="CouncilMeetingKindEnum")
+    kind = EnumField(MeetingKind, schema_name="CouncilMeetingKindEnum")
     number = serializers.IntegerField(
         required=False,
         allow_null=True,
@@ -319,8 +263,8 @@ class CouncilMeetingCancelSerializer(CouncilMeetingVersionSerializer):
 
 
 class CouncilMeetingFilterSerializer(PageFilterSerializer):
-    status = NamedEnumField(MeetingStatus, schema_name="CouncilMeetingStatusEnum", required=False)
-    kind = NamedEnumField(MeetingKind, schema_name="CouncilMeetingKindEnum", required=False)
+    status = EnumField(MeetingStatus, schema_name="CouncilMeetingStatusEnum", required=False)
+    kind = EnumField(MeetingKind, schema_name="CouncilMeetingKindEnum", required=False)
 
 
 def _meeting_items(context: dict[str, Any]) -> QuerySet[AgendaItem]:
@@ -394,7 +338,12 @@ class CouncilMeetingsApi(MeetingsApi):
             status=filters.get("status", ""),
             kind=filters.get("kind", ""),
         )
-        return paginated(request, self, meetings, CouncilMeetingOutputSerializer)
+        return paginated(
+            request=request,
+            view=self,
+            queryset=meetings,
+            serializer_class=CouncilMeetingOutputSerializer,
+        )
 
     @extend_schema(
         operation_id="council_meetings_create",

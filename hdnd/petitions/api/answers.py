@@ -17,6 +17,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from hdnd.core.api import EnumField, expected_version_field, paginated, validated_body
 from hdnd.core.errors import NotFound
 from hdnd.councils.api.common import PageFilterSerializer, id_parameter, path_id
 from hdnd.councils.models import Agency, Council
@@ -27,17 +28,13 @@ from hdnd.petitions.api.common import (
     LIST_ERRORS,
     TAGS,
     CouncilRowField,
-    EnumField,
     PetitionsApi,
     actor_of,
-    expected_version_field,
     manage_council,
     open_to_tokens,
-    paginated,
     petition_for,
     read_council,
     token_of,
-    validated_body,
     validated_query,
 )
 from hdnd.petitions.api.petitions import petition_detail

@@ -25,17 +25,13 @@ the caller loaded; a stale one is refused with 409 "stale_version".
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.db import models
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.extensions import OpenApiSerializerFieldExtension
-from drf_spectacular.plumbing import ResolvedComponent, build_choice_description_list
 from drf_spectacular.utils import OpenApiResponse
-from rest_framework import exceptions, serializers
+from rest_framework import serializers
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.request import Request
-from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hdnd.accounts.api_auth import TokenUser
@@ -52,7 +48,6 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 TAGS = ["petitions"]
-MAX_VERSION = 2**31 - 1
 
 # Error responses of the schema, by kind of operation.
 _CONFLICT = {
@@ -269,17 +264,6 @@ def actor_of(request: Request) -> Any:
 # Input fields.
 
 
-def expected_version_field() -> serializers.IntegerField:
-    return serializers.IntegerField(
-        min_value=1,
-        max_value=MAX_VERSION,
-        help_text=(
-            "The `version` of the record as you loaded it. If someone changed it since, "
-            "the request is refused with 409 stale_version: reload, then try again."
-        ),
-    )
-
-
 class CouncilRowField(serializers.IntegerField):
     """The id of a row belonging to the council the request is about (the serializer's
     context["council"]); an id of anything else is a 400, as if it did not exist."""
@@ -357,39 +341,6 @@ class FieldCodeField(serializers.CharField):
         return field
 
 
-class EnumField(serializers.ChoiceField):
-    """A choice of a model's TextChoices, named after it in the schema (PetitionStatusEnum
-    …): several choice sets share property names such as `status` or `level`, which
-    drf-spectacular cannot name on its own without a warning."""
-
-    def __init__(self, enum: type[models.TextChoices], **kwargs: Any) -> None:
-        self.enum = enum
-        super().__init__(choices=enum.choices, **kwargs)
-
-
-class EnumFieldExtension(OpenApiSerializerFieldExtension):
-    target_class = EnumField
-    match_subclasses = True
-
-    def map_serializer_field(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
-        field: EnumField = self.target
-        name = f"{field.enum.__name__}Enum"
-        component = ResolvedComponent(
-            name=name,
-            type=ResolvedComponent.SCHEMA,
-            object=name,
-            schema={
-                "type": "string",
-                "enum": list(field.enum.values),
-                "description": build_choice_description_list(field.enum.choices),
-            },
-        )
-        auto_schema.registry.register_on_missing(component)
-        if field.allow_blank:
-            return {"oneOf": [component.ref, {"type": "string", "enum": [""]}]}
-        return dict(component.ref)
-
-
 # Query parameters and paging.
 
 
@@ -402,34 +353,3 @@ def validated_query(
     filters = serializer_class(data=request.query_params, context={"council": council})
     filters.is_valid(raise_exception=True)
     return filters.validated_data
-
-
-def validated_body(
-    serializer_class: type[serializers.Serializer[Any]],
-    request: Request,
-    **context: Any,
-) -> Any:
-    """The request body, validated (400 naming each bad field; a body that is not a JSON
-    object is a 400 too)."""
-    body = serializer_class(data=request.data, context=context)
-    body.is_valid(raise_exception=True)
-    return body.validated_data
-
-
-def paginated(
-    *,
-    request: Request,
-    view: APIView,
-    queryset: QuerySet[Any],
-    serializer_class: type[serializers.BaseSerializer[Any]],
-    context: dict[str, Any] | None = None,
-) -> Response:
-    paginator = Pagination()
-    try:
-        page = paginator.paginate_queryset(queryset, request, view=view)
-    except exceptions.NotFound as exc:
-        raise NotFound(
-            _("This page does not exist."), fields={"page": [_("There is no such page.")]}
-        ) from exc
-    serializer = serializer_class(page, many=True, context={"request": request, **(context or {})})
-    return paginator.get_paginated_response(serializer.data)

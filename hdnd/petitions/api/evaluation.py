@@ -13,6 +13,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from hdnd.core.api import EnumField, expected_version_field, validated_body
 from hdnd.councils.api.common import id_parameter
 from hdnd.councils.models import Council
 from hdnd.petitions import access
@@ -20,13 +21,10 @@ from hdnd.petitions.api.common import (
     ACTION_ERRORS,
     TAGS,
     CouncilRowField,
-    EnumField,
     PetitionsApi,
     actor_of,
-    expected_version_field,
     manage_council,
     petition_for,
-    validated_body,
 )
 from hdnd.petitions.api.petitions import petition_detail
 from hdnd.petitions.api.serializers.petitions import PetitionDetailOutputSerializer

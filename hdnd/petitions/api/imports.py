@@ -16,16 +16,14 @@ from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from hdnd.core.api import error_responses
+from hdnd.core.api import EnumField, error_responses, validated_body
 from hdnd.councils.api.common import id_parameter
 from hdnd.petitions.api.common import (
     TAGS,
-    EnumField,
     PetitionsApi,
     actor_of,
     manage_council,
     open_to_tokens,
-    validated_body,
 )
 from hdnd.petitions.importing.values import MAX_SOURCE_ID, MAX_TEXT
 from hdnd.petitions.models import Channel, CompetenceLevel, ResultCategory, Verdict

@@ -13,6 +13,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from hdnd.core.api import EnumField, expected_version_field, paginated, validated_body
 from hdnd.councils.api.common import PageFilterSerializer, id_parameter, search_field
 from hdnd.councils.models import AdministrativeUnit, Council
 from hdnd.lib.vietnamese import search_terms
@@ -22,19 +23,15 @@ from hdnd.petitions.api.common import (
     LIST_ERRORS,
     TAGS,
     CouncilRowField,
-    EnumField,
     FieldCodeField,
     PetitionsApi,
     actor_of,
-    expected_version_field,
     manage_council,
     manage_item,
     open_to_tokens,
-    paginated,
     read_council_work,
     read_item,
     sees_identity,
-    validated_body,
     validated_query,
 )
 from hdnd.petitions.api.serializers.items import ItemOutputSerializer

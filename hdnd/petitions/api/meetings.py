@@ -14,6 +14,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from hdnd.core.api import EnumField, expected_version_field, paginated, validated_body
 from hdnd.core.errors import PermissionDenied
 from hdnd.councils.api.common import PageFilterSerializer, id_parameter
 from hdnd.councils.models import AdministrativeUnit, Agency, Council, DelegateGroup, Membership
@@ -25,19 +26,15 @@ from hdnd.petitions.api.common import (
     TAGS,
     CouncilRowField,
     CouncilRowsField,
-    EnumField,
     PetitionsApi,
     actor_of,
-    expected_version_field,
     manage_meeting,
     open_to_tokens,
-    paginated,
     read_council,
     read_council_work,
     read_meeting,
     sees_identity,
     token_of,
-    validated_body,
     validated_query,
 )
 from hdnd.petitions.api.serializers.meetings import (

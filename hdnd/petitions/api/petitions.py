@@ -12,6 +12,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from hdnd.core.api import EnumField, expected_version_field, paginated, validated_body
 from hdnd.core.errors import NotFound
 from hdnd.councils.api.common import (
     MAX_ID,
@@ -30,21 +31,17 @@ from hdnd.petitions.api.common import (
     TAGS,
     CouncilRowField,
     CouncilRowsField,
-    EnumField,
     FieldCodeField,
     PersonRequired,
     PetitionsApi,
     actor_of,
-    expected_version_field,
     manage_council,
-    paginated,
     petition_for,
     read_council,
     read_council_work,
     read_petition,
     sees_identity,
     token_of,
-    validated_body,
     validated_query,
     visible_petitions,
 )

@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from hdnd.core.api import EnumField, expected_version_field, paginated, validated_body
 from hdnd.core.errors import NotFound
 from hdnd.councils.api.common import PageFilterSerializer, id_parameter
 from hdnd.councils.models import Agency, Committee, Council
@@ -29,16 +30,12 @@ from hdnd.petitions.api.common import (
     TAGS,
     CouncilRowField,
     CouncilRowsField,
-    EnumField,
     FieldCodeField,
     PetitionsApi,
     actor_of,
-    expected_version_field,
     manage_council,
-    paginated,
     petition_for,
     read_council,
-    validated_body,
     validated_query,
 )
 from hdnd.petitions.api.petitions import petition_detail

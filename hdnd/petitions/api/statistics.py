@@ -12,6 +12,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from hdnd.core.api import EnumField
 from hdnd.councils.api.common import id_parameter
 from hdnd.councils.models import AdministrativeUnit, Agency, Council
 from hdnd.petitions import access
@@ -19,7 +20,6 @@ from hdnd.petitions.api.common import (
     LIST_ERRORS,
     TAGS,
     CouncilRowField,
-    EnumField,
     FieldCodeField,
     PetitionsApi,
     read_council,

@@ -4,8 +4,8 @@ from typing import Any
 
 from rest_framework import serializers
 
+from hdnd.core.api import EnumField
 from hdnd.councils.api.common import NamedRefSerializer
-from hdnd.petitions.api.common import EnumField
 from hdnd.petitions.models import Decision, ResultCategory, SignatureStatus, Verdict
 
 

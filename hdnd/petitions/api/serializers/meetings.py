@@ -4,8 +4,8 @@ from typing import Any
 
 from rest_framework import serializers
 
+from hdnd.core.api import EnumField
 from hdnd.councils.api.common import NamedRefSerializer, TermRefSerializer, UnitRefSerializer
-from hdnd.petitions.api.common import EnumField
 from hdnd.petitions.api.serializers.items import ItemSummarySerializer
 from hdnd.petitions.api.serializers.refs import CycleRefSerializer
 from hdnd.petitions.models import (

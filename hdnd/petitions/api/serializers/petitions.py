@@ -5,8 +5,8 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from hdnd.core.api import EnumField
 from hdnd.councils.api.common import NamedRefSerializer, UnitRefSerializer
-from hdnd.petitions.api.common import EnumField
 from hdnd.petitions.api.serializers.answers import AnswerOutputSerializer, RatingOutputSerializer
 from hdnd.petitions.api.serializers.items import ItemSummarySerializer
 from hdnd.petitions.api.serializers.refs import (

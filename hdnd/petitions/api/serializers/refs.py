@@ -4,7 +4,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from hdnd.petitions.api.common import EnumField
+from hdnd.core.api import EnumField
 from hdnd.petitions.models import DayCounting, RouteKind
 
 
