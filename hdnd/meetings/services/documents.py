@@ -9,7 +9,6 @@ The text of a PDF goes into the document's search text (folded: no diacritics).
 
 import hashlib
 import mimetypes
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from django.utils.translation import gettext as _
 from hdnd.core.errors import Conflict, DomainError, NotFound
 from hdnd.lib.pdfsign import SignatureStatus, verify_pdf
 from hdnd.lib.pdfstamp import page_texts
+from hdnd.lib.uploads import PDF_MAGIC, is_office_package, starts_with
 from hdnd.lib.vietnamese import fold, normalize
 from hdnd.meetings.models import (
     AgendaItem,
@@ -43,8 +43,6 @@ from hdnd.meetings.services.common import (
     record,
 )
 
-PDF_MAGIC = b"%PDF-"
-ZIP_MAGIC = b"PK\x03\x04"
 # The part every Word or Excel package holds, by extension.
 OFFICE_PARTS = {".docx": "word/document.xml", ".xlsx": "xl/workbook.xml"}
 CONTENT_TYPES = {
@@ -87,12 +85,9 @@ def check_upload(upload: "File[bytes] | None") -> CheckedUpload:
     extension = Path(filename).suffix.lower()
     if extension not in CONTENT_TYPES:
         raise _refuse(_("Upload a PDF document, or a Word (.docx) or Excel (.xlsx) file."))
-    upload.seek(0)
-    head = upload.read(len(PDF_MAGIC))
-    upload.seek(0)
-    if extension == ".pdf" and head != PDF_MAGIC:
+    if extension == ".pdf" and not starts_with(upload, PDF_MAGIC):
         raise _refuse(_("This file is not a PDF document, whatever its name says."))
-    if extension in OFFICE_PARTS and not _is_office_package(upload, OFFICE_PARTS[extension]):
+    if extension in OFFICE_PARTS and not is_office_package(upload, OFFICE_PARTS[extension]):
         raise _refuse(
             _("This file is not a %(kind)s file, whatever its name says.")
             % {"kind": extension.lstrip(".").upper()}
@@ -109,22 +104,6 @@ def check_upload(upload: "File[bytes] | None") -> CheckedUpload:
         size=size,
         sha256=digest.hexdigest(),
     )
-
-
-def _is_office_package(upload: "File[bytes]", part: str) -> bool:
-    upload.seek(0)
-    head = upload.read(len(ZIP_MAGIC))
-    upload.seek(0)
-    if head != ZIP_MAGIC:
-        return False
-    try:
-        with zipfile.ZipFile(upload) as package:
-            names = set(package.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return False
-    finally:
-        upload.seek(0)
-    return "[Content_Types].xml" in names and part in names
 
 
 def guess_content_type(filename: str) -> str:

@@ -4,6 +4,7 @@ adopted them, the signed file) and their publication."""
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -11,29 +12,11 @@ from django.utils.translation import gettext as _
 
 from hdnd.core.errors import DomainError, NotFound
 from hdnd.lib.pdfsign import verify_pdf
+from hdnd.lib.uploads import check_pdf_upload
 from hdnd.lib.vietnamese import normalize
 from hdnd.meetings.models import AgendaItem, Resolution
 from hdnd.meetings.services.common import NotAllowedNow, announce, lock_meeting, record
 from hdnd.voting.models import Poll, PollStatus
-
-PDF_MAGIC = b"%PDF-"
-MAX_RESOLUTION_MB = 50
-
-
-def check_resolution_file(upload: "File[bytes]") -> None:
-    """A PDF by name and by content, of a sensible size."""
-    if upload.size is not None and upload.size > MAX_RESOLUTION_MB * 1024 * 1024:
-        message = _("The file is larger than %(limit)s MB.") % {"limit": MAX_RESOLUTION_MB}
-        raise DomainError(message, fields={"file": [message]})
-    if not (upload.name or "").lower().endswith(".pdf"):
-        message = _("Upload a PDF file (.pdf).")
-        raise DomainError(message, fields={"file": [message]})
-    upload.seek(0)
-    head = upload.read(len(PDF_MAGIC))
-    upload.seek(0)
-    if head != PDF_MAGIC:
-        message = _("This file is not a PDF document, whatever its name says.")
-        raise DomainError(message, fields={"file": [message]})
 
 
 def record_resolution(
@@ -61,7 +44,7 @@ def record_resolution(
     if errors:
         raise DomainError(_("Please correct the marked fields."), fields=errors)
     if file is not None:
-        check_resolution_file(file)
+        check_pdf_upload(file, limit_mb=settings.MEETINGS_MAX_UPLOAD_MB)
     with transaction.atomic():
         meeting = lock_meeting(meeting_id)
         poll = None

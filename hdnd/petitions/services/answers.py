@@ -22,6 +22,7 @@ from hdnd.accounts.models import Role, RoleAssignment
 from hdnd.core.audit import record_event
 from hdnd.core.errors import Conflict, DomainError, NotFound
 from hdnd.councils.models import Agency
+from hdnd.lib import uploads
 from hdnd.lib.pdfsign import verify_pdf
 from hdnd.lib.periods import in_force_on
 from hdnd.lib.vietnamese import normalize
@@ -53,24 +54,9 @@ DENORMALISED_FIELDS = ["status", "answered_on", "answered_on_time", "result", "v
 # Answer documents ----------------------------------------------------------------------
 
 
-PDF_MAGIC = b"%PDF-"
-
-
 def check_pdf_upload(upload: "File[bytes]") -> None:
-    """A PDF by name and by content, no larger than the configured limit."""
-    limit_mb = settings.PETITIONS_MAX_UPLOAD_MB
-    if upload.size is not None and upload.size > limit_mb * 1024 * 1024:
-        message = _("The file is larger than %(limit)s MB.") % {"limit": limit_mb}
-        raise DomainError(message, fields={"file": [message]})
-    if not (upload.name or "").lower().endswith(".pdf"):
-        message = _("Upload a PDF file (.pdf).")
-        raise DomainError(message, fields={"file": [message]})
-    upload.seek(0)
-    head = upload.read(len(PDF_MAGIC))
-    upload.seek(0)
-    if head != PDF_MAGIC:
-        message = _("This file is not a PDF document, whatever its name says.")
-        raise DomainError(message, fields={"file": [message]})
+    """An answer document: a PDF by name and by content, within PETITIONS_MAX_UPLOAD_MB."""
+    uploads.check_pdf_upload(upload, limit_mb=settings.PETITIONS_MAX_UPLOAD_MB)
 
 
 def register_answer_document(

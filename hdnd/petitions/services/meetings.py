@@ -8,7 +8,6 @@ never overwrite each other silently.
 """
 
 import datetime as dt
-import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ from hdnd.core.audit import record_event
 from hdnd.core.errors import DomainError, NotFound
 from hdnd.councils.models import AdministrativeUnit, Agency, Council, DelegateGroup, Membership
 from hdnd.lib.periods import in_force_on
+from hdnd.lib.uploads import is_office_package, starts_with
 from hdnd.lib.vietnamese import normalize
 from hdnd.petitions.models import (
     ContactMeeting,
@@ -83,24 +83,10 @@ def check_minutes_file(upload: UploadedFile) -> None:
     )
     if not kind:
         raise wrong_type
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    if not head.startswith(MINUTES_TYPES[kind][1]):
+    if not starts_with(upload, MINUTES_TYPES[kind][1]):
         raise wrong_type
-    if kind == "docx" and not _is_word_document(upload):
+    if kind == "docx" and not is_office_package(upload, "word/document.xml"):
         raise wrong_type
-
-
-def _is_word_document(upload: UploadedFile) -> bool:
-    try:
-        with zipfile.ZipFile(upload) as archive:
-            names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return False
-    finally:
-        upload.seek(0)
-    return "[Content_Types].xml" in names and "word/document.xml" in names
 
 
 def _lock_meeting(meeting_id: int, *, expected_version: int | None = None) -> ContactMeeting:
