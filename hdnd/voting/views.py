@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from hdnd.core.errors import DomainError, NotFound
+from hdnd.core.forms import add_domain_error
 from hdnd.meetings.access import access_meeting, access_meeting_run, can_run, participant_of
 from hdnd.meetings.models import Meeting
 from hdnd.voting import services
@@ -126,10 +127,7 @@ def create(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 meeting_id=meeting.pk, actor=request.user, **form.service_settings()
             )
         except DomainError as error:
-            form.add_error(None, error.message)
-            for name, notes in error.fields.items():
-                for note in notes:
-                    form.add_error(name if name in form.fields else None, note)
+            add_domain_error(form, error, always_on_top=True)
         else:
             if _is_htmx(request):
                 return _console(request, meeting)

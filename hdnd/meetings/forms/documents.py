@@ -6,21 +6,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from hdnd.core.errors import DomainError
 from hdnd.meetings.models import AgendaItem, DocumentKind, Meeting
-
-
-def add_domain_error(form: forms.Form, error: DomainError) -> None:
-    """Show a service's refusal on the form: on the fields it names, else on top."""
-    placed = False
-    for name, messages in error.fields.items():
-        if name in form.fields:
-            for message in messages:
-                form.add_error(name, message)
-            placed = True
-    if not placed:
-        form.add_error(None, error.message)
-
 
 FILE_HELP = _("A PDF (a signed PDF has its digital signature checked), .docx or .xlsx file.")
 

@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hdnd.core.errors import DomainError, NotFound
+from hdnd.core.forms import add_domain_error
 from hdnd.meetings import access
 from hdnd.meetings.forms.agenda import AgendaItemForm, PositionForm
 from hdnd.meetings.models import AgendaItem
 from hdnd.meetings.services import agenda as services
-from hdnd.meetings.views.meetings import hub_page, panel_action, panel_response, show_error
+from hdnd.meetings.views.meetings import hub_page, panel_action, panel_response
 
 
 def _item_of(meeting_id: int, item_id: int) -> AgendaItem:
@@ -41,7 +42,7 @@ def item_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
         try:
             services.add_item(meeting_id=meeting.pk, actor=request.user, **form.cleaned_data)
         except DomainError as error:
-            show_error(form, error)
+            add_domain_error(form, error, always_on_top=True)
         else:
             messages.success(request, _("The item is added to the agenda."))
             return redirect(reverse("meetings:meeting", args=[meeting.pk]) + "#agenda")
@@ -60,7 +61,7 @@ def item_edit(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRespon
         try:
             services.update_item(item_id=item.pk, actor=request.user, changes=form.cleaned_data)
         except DomainError as error:
-            show_error(form, error)
+            add_domain_error(form, error, always_on_top=True)
         else:
             messages.success(request, _("The item is saved."))
             return redirect(reverse("meetings:meeting", args=[meeting.pk]) + "#agenda")

@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from hdnd.core.errors import DomainError, NotFound
+from hdnd.core.forms import add_domain_error
 from hdnd.lib.xlsx import XLSX_CONTENT_TYPE, add_sheet, new_workbook, workbook_bytes
 from hdnd.meetings import access
 from hdnd.meetings.forms.consultations import AnswerForm, ConsultationForm, VersionForm
-from hdnd.meetings.forms.documents import add_domain_error
 from hdnd.meetings.models import Consultation, ConsultationStatus
 from hdnd.meetings.queries import consultations as queries
 from hdnd.meetings.queries.documents import stamped_download

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from hdnd.core.errors import DomainError
+from hdnd.core.forms import add_domain_error
 from hdnd.meetings import access
 from hdnd.meetings.forms.documents import (
     DocumentForm,
@@ -21,7 +22,6 @@ from hdnd.meetings.forms.documents import (
     PublishForm,
     SearchForm,
     VersionForm,
-    add_domain_error,
 )
 from hdnd.meetings.models import Document, Meeting
 from hdnd.meetings.queries import documents as queries

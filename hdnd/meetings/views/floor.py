@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hdnd.core.errors import DomainError, NotFound
+from hdnd.core.forms import add_domain_error
 from hdnd.lib.docx import DOCX_CONTENT_TYPE
 from hdnd.lib.xlsx import XLSX_CONTENT_TYPE
 from hdnd.meetings import access
@@ -310,7 +311,7 @@ def add_topic(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 petition_ids=form.cleaned_data["petitions"],
             )
         except DomainError as error:
-            _add_error(form, error)
+            add_domain_error(form, error)
             status = error.status
         else:
             messages.success(request, _("Questioning topic added."))
@@ -337,7 +338,7 @@ def register_question(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 asker_id=data.get("asker"),
             )
         except DomainError as error:
-            _add_error(form, error)
+            add_domain_error(form, error)
             status = error.status
         else:
             messages.success(request, _("Question registered."))
@@ -434,17 +435,6 @@ def questioning_export(request: HttpRequest, meeting_id: int, extension: str) ->
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{file_name(meeting, extension)}"'
     return response
-
-
-def _add_error(form: Any, error: DomainError) -> None:
-    placed = False
-    for name, field_messages in error.fields.items():
-        if name in form.fields:
-            for message in field_messages:
-                form.add_error(name, message)
-            placed = True
-    if not placed:
-        form.add_error(None, error.message)
 
 
 urlpatterns = [

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hdnd.core.errors import DomainError
+from hdnd.core.forms import add_domain_error
 from hdnd.core.navigation import may_open
 from hdnd.core.paging import page_of
 from hdnd.meetings import access
@@ -49,15 +50,6 @@ from hdnd.meetings.queries import meetings as queries
 from hdnd.meetings.services import meetings as services
 
 PAGE_SIZE = 30
-
-
-def show_error(form: Form, error: DomainError) -> None:
-    """Put a service's refusal on the form: its message on top, field notes by the fields."""
-    form.add_error(None, error.message)
-    for name, notes in error.fields.items():
-        if name in form.fields:
-            for note in notes:
-                form.add_error(name, note)
 
 
 def is_htmx(request: HttpRequest) -> bool:
@@ -192,7 +184,7 @@ def meeting_new(request: HttpRequest, council_id: int) -> HttpResponse:
                 council=council, actor=request.user, **form.create_arguments()
             )
         except DomainError as error:
-            show_error(form, error)
+            add_domain_error(form, error, always_on_top=True)
         else:
             messages.success(request, _("The meeting is planned; its participants are listed."))
             return redirect("meetings:meeting", meeting_id=meeting.pk)
@@ -218,7 +210,7 @@ def meeting_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 changes=form.changes(),
             )
         except DomainError as error:
-            show_error(form, error)
+            add_domain_error(form, error, always_on_top=True)
         else:
             messages.success(request, _("The meeting is saved."))
             return redirect("meetings:meeting", meeting_id=meeting.pk)
@@ -330,7 +322,7 @@ def meeting_cancel(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except DomainError as error:
-            show_error(form, error)
+            add_domain_error(form, error, always_on_top=True)
         else:
             messages.success(request, _("The meeting is cancelled."))
             return redirect("meetings:meeting", meeting_id=meeting.pk)
@@ -359,7 +351,7 @@ def participant_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 seat=data["seat"],
             )
         except DomainError as error:
-            show_error(form, error)
+            add_domain_error(form, error, always_on_top=True)
         else:
             messages.success(
                 request, _("%(person)s is added.") % {"person": participant.person.full_name}
@@ -395,7 +387,7 @@ def chair_set(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 meeting_id=meeting.pk, participant_id=participant.pk, actor=request.user
             )
         except DomainError as error:
-            show_error(form, error)
+            add_domain_error(form, error, always_on_top=True)
         else:
             messages.success(request, _("The chair is changed."))
             return redirect(reverse("meetings:meeting", args=[meeting.pk]) + "#participants")
@@ -414,7 +406,7 @@ def sitting_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
         try:
             services.add_sitting(meeting_id=meeting.pk, actor=request.user, **form.cleaned_data)
         except DomainError as error:
-            show_error(form, error)
+            add_domain_error(form, error, always_on_top=True)
         else:
             messages.success(request, _("The sitting is added."))
             return redirect(reverse("meetings:meeting", args=[meeting.pk]) + "#sittings")

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from hdnd.core.errors import DomainError, NotFound
+from hdnd.core.forms import add_domain_error
 from hdnd.lib.docx import DOCX_CONTENT_TYPE
 from hdnd.meetings import access
 from hdnd.meetings.models import AgendaItem, Meeting, Resolution
@@ -73,11 +74,7 @@ def resolutions(request: HttpRequest, meeting_id: int) -> HttpResponse:
                     actor=request.user,
                 )
             except DomainError as error:
-                for name, problems in error.fields.items():
-                    for problem in problems:
-                        form.add_error(name if name in form.fields else None, problem)
-                if not error.fields:
-                    form.add_error(None, error.message)
+                add_domain_error(form, error)
             else:
                 messages.success(request, _("The resolution was recorded."))
                 return redirect("meetings:resolutions", meeting.pk)

@@ -16,18 +16,6 @@ def date_input() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def add_domain_error(form: forms.Form, error: DomainError) -> None:
-    """Show a service's refusal on the form: per field where it names one."""
-    placed = False
-    for name, messages in error.fields.items():
-        if name in form.fields:
-            for message in messages:
-                form.add_error(name, message)
-            placed = True
-    if not placed or not error.fields:
-        form.add_error(None, error.message)
-
-
 def validate_pdf_upload(upload: UploadedFile) -> None:
     """The service's check, as a form error on the file field."""
     try:

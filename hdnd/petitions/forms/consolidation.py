@@ -8,25 +8,11 @@ from django import forms
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from hdnd.core.errors import DomainError
 from hdnd.councils.models import AdministrativeUnit, Council
 from hdnd.petitions.models import CompetenceLevel, Field, Petition, VoterItem
 from hdnd.petitions.queries.consolidation import free_items, petition_items
 from hdnd.petitions.queries.intake import council_units
 from hdnd.petitions.services.consolidation import MAX_TEXT_LENGTH, TITLE_LENGTH
-
-
-def add_domain_error(form: forms.Form, error: DomainError) -> None:
-    """Show a service's refusal on the form: on the fields it names, else on top."""
-    placed = False
-    for name, field_messages in error.fields.items():
-        if name in form.fields:
-            for message in field_messages:
-                form.add_error(name, message)
-            placed = True
-    if not placed:
-        form.add_error(None, error.message)
-
 
 # Longer text is cut: suggestions compare the opening of what is being typed.
 SUGGEST_TEXT_LENGTH = 4000

@@ -11,7 +11,6 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from hdnd.core.errors import DomainError
 from hdnd.petitions.models import CompetenceLevel, DayCounting, RouteKind
 
 Choices = list[tuple[Any, Any]]
@@ -20,15 +19,6 @@ ROUTABLE_LEVELS: Choices = [
     (CompetenceLevel.CITY.value, CompetenceLevel.CITY.label),
     (CompetenceLevel.COMMUNE.value, CompetenceLevel.COMMUNE.label),
 ]
-
-
-def show_domain_error(form: forms.Form, error: DomainError) -> None:
-    """A service's refusal on the form: on top, and under each field it names."""
-    for name, messages in error.fields.items():
-        if name in form.fields:
-            for message in messages:
-                form.add_error(name, message)
-    form.add_error(None, error.message)
 
 
 class _Form(forms.Form):

@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from hdnd.core.errors import DomainError, NotFound
+from hdnd.core.forms import add_domain_error
 from hdnd.core.navigation import may_open
 from hdnd.core.paging import page_of
 from hdnd.petitions import access
@@ -22,7 +23,6 @@ from hdnd.petitions.forms.answers import (
     AnswerForm,
     PublishCycleForm,
     VersionForm,
-    add_domain_error,
 )
 from hdnd.petitions.models import Petition, PetitionStatus
 from hdnd.petitions.queries import answers as queries

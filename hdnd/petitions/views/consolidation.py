@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from hdnd.core.errors import DomainError, NotFound
+from hdnd.core.forms import add_domain_error
 from hdnd.core.paging import page_of
 from hdnd.councils.models import Council
 from hdnd.petitions import access, duplicates
@@ -23,7 +24,6 @@ from hdnd.petitions.forms.consolidation import (
     PetitionEditForm,
     SplitForm,
     SuggestForm,
-    add_domain_error,
 )
 from hdnd.petitions.models import DuplicateSuggestion, Petition, VoterItem
 from hdnd.petitions.queries import consolidation as queries

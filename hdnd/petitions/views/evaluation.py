@@ -14,11 +14,11 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hdnd.core.errors import DomainError, PermissionDenied
+from hdnd.core.forms import add_domain_error
 from hdnd.core.navigation import may_open
 from hdnd.core.paging import page_of
 from hdnd.councils.models import Council
 from hdnd.petitions import access
-from hdnd.petitions.forms.answers import add_domain_error
 from hdnd.petitions.forms.evaluation import (
     CarryOverForm,
     QuestioningFilterForm,

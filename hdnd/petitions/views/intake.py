@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from hdnd.core.errors import DomainError
+from hdnd.core.forms import add_domain_error
 from hdnd.core.paging import page_of
 from hdnd.councils.access import access_council
 from hdnd.lib import ratelimit
@@ -31,7 +32,6 @@ from hdnd.petitions.forms.intake import (
 from hdnd.petitions.models import Channel, Petition, VoterItem
 from hdnd.petitions.queries import intake as queries
 from hdnd.petitions.services import intake as services
-from hdnd.petitions.views.meetings import show_error
 
 PAGE_SIZE = 50
 # Submissions one address may send through the public form in an hour (the default of
@@ -64,7 +64,7 @@ def item_new(request: HttpRequest, council_id: int) -> HttpResponse:
                 **form.item_arguments(),
             )
         except DomainError as error:
-            show_error(form, error)
+            add_domain_error(form, error, always_on_top=True)
         else:
             messages.success(request, _("Item %(code)s received.") % {"code": item.code})
             if "another" in request.POST:
@@ -92,7 +92,7 @@ def item_edit(request: HttpRequest, item_id: int) -> HttpResponse:
                 changes=form.item_arguments(),
             )
         except DomainError as error:
-            show_error(form, error)
+            add_domain_error(form, error, always_on_top=True)
         else:
             messages.success(request, _("Item %(code)s saved.") % {"code": item.code})
             return redirect("petitions:item", item_id=item.pk)
@@ -169,7 +169,7 @@ def item_accept(request: HttpRequest, item_id: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except DomainError as error:
-            show_error(form, error)
+            add_domain_error(form, error, always_on_top=True)
         else:
             messages.success(
                 request, _("Item %(code)s accepted as a petition.") % {"code": item.code}
@@ -197,7 +197,7 @@ def item_redirect(request: HttpRequest, item_id: int) -> HttpResponse:
                 actor=request.user,
             )
         except DomainError as error:
-            show_error(form, error)
+            add_domain_error(form, error, always_on_top=True)
         else:
             messages.success(
                 request,
@@ -256,7 +256,7 @@ def public_submit(request: HttpRequest, council_id: int) -> HttpResponse:
                     voter_address=form.cleaned_data["voter_address"],
                 )
             except DomainError as error:
-                show_error(form, error)
+                add_domain_error(form, error, always_on_top=True)
                 status = 400
             else:
                 request.session[SUBMITTED_SESSION_KEY] = {

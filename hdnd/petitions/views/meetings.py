@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hdnd.core.errors import DomainError, NotFound
+from hdnd.core.forms import add_domain_error
 from hdnd.core.navigation import may_open
 from hdnd.core.paging import page_of
 from hdnd.councils.models import Council, DelegateGroup
@@ -45,15 +46,6 @@ from hdnd.petitions.services import intake as intake_services
 from hdnd.petitions.services import meetings as services
 
 PAGE_SIZE = 50
-
-
-def show_error(form: Form, error: DomainError) -> None:
-    """Put a service's refusal on the form: its message on top, field notes by the fields."""
-    form.add_error(None, error.message)
-    for name, notes in error.fields.items():
-        if name in form.fields:
-            for note in notes:
-                form.add_error(name, note)
 
 
 def _groups_for(user: Any, meeting: ContactMeeting) -> QuerySet[DelegateGroup] | None:
@@ -112,7 +104,7 @@ def meeting_new(request: HttpRequest, council_id: int) -> HttpResponse:
                 **arguments,
             )
         except DomainError as error:
-            show_error(form, error)
+            add_domain_error(form, error, always_on_top=True)
         else:
             messages.success(request, _("The meeting is recorded."))
             return redirect("petitions:meeting", meeting_id=meeting.pk)
@@ -144,7 +136,7 @@ def meeting_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 changes=changes,
             )
         except DomainError as error:
-            show_error(form, error)
+            add_domain_error(form, error, always_on_top=True)
         else:
             messages.success(request, _("The meeting is saved."))
             return redirect("petitions:meeting", meeting_id=meeting.pk)
@@ -247,7 +239,7 @@ def meeting_held(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 voters_attending=form.cleaned_data["voters_attending"],
             )
         except DomainError as error:
-            show_error(form, error)
+            add_domain_error(form, error, always_on_top=True)
         else:
             messages.success(request, _("The meeting is marked as held."))
             return redirect("petitions:meeting", meeting_id=meeting.pk)
@@ -268,7 +260,7 @@ def meeting_cancel(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except DomainError as error:
-            show_error(form, error)
+            add_domain_error(form, error, always_on_top=True)
         else:
             messages.success(request, _("The meeting is cancelled."))
             return redirect("petitions:meeting", meeting_id=meeting.pk)
@@ -293,7 +285,7 @@ def meeting_item_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 **form.item_arguments(),
             )
         except DomainError as error:
-            show_error(form, error)
+            add_domain_error(form, error, always_on_top=True)
         else:
             if request.htmx:  # type: ignore[attr-defined]  # set by django-htmx
                 return _meeting_page(
@@ -330,7 +322,7 @@ def meeting_answer_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 settles_item=form.cleaned_data["settles_item"],
             )
         except DomainError as error:
-            show_error(form, error)
+            add_domain_error(form, error, always_on_top=True)
         else:
             messages.success(request, _("The answer is recorded."))
             return redirect(reverse("petitions:meeting", args=[meeting.pk]) + "#spot-answers")

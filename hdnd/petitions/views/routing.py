@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from hdnd.core.errors import DomainError, NotFound
+from hdnd.core.forms import add_domain_error
 from hdnd.core.paging import page_of
 from hdnd.councils.models import Council
 from hdnd.petitions import access
@@ -39,7 +40,6 @@ from hdnd.petitions.forms.routing import (
     RerouteForm,
     RoutingRuleForm,
     TransferForm,
-    show_domain_error,
 )
 from hdnd.petitions.models import Field, Petition, PetitionRoute, RoutingRule
 from hdnd.petitions.queries import deadlines as deadline_queries
@@ -142,7 +142,7 @@ def _run(form: forms.Form, action: Callable[[dict[str, Any]], object]) -> bool:
     try:
         action(form.cleaned_data)
     except DomainError as error:
-        show_domain_error(form, error)
+        add_domain_error(form, error, always_on_top=True)
         return False
     return True
 
