@@ -5,8 +5,6 @@ counts and result, and the resolutions adopted."""
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count
-
 from hdnd.meetings.models import (
     VOTING_ROLES,
     AgendaItem,
@@ -21,7 +19,8 @@ from hdnd.meetings.models import (
     SpeechRequest,
     SpeechStatus,
 )
-from hdnd.voting.models import Choice, Poll, PollStatus, SecretTally, Vote
+from hdnd.voting.models import Choice, Poll, PollStatus
+from hdnd.voting.stored import stored_counts, subjects_of
 
 
 @dataclass(frozen=True)
@@ -109,28 +108,35 @@ def agenda_numbers(items: list[AgendaItem]) -> list[tuple[str, AgendaItem]]:
 
 
 def _poll_lines(polls: list[Poll]) -> dict[int, PollLine]:
-    named = defaultdict(lambda: defaultdict(int))  # type: ignore[var-annotated]
-    secret_ids = [poll.pk for poll in polls if poll.is_secret]
-    named_ids = [poll.pk for poll in polls if not poll.is_secret]
-    for row in (
-        Vote.objects.filter(poll_id__in=named_ids)
-        .values("subject_id", "choice")
-        .annotate(count=Count("id"))
-    ):
-        named[row["subject_id"]][row["choice"]] += row["count"]
-    for tally in SecretTally.objects.filter(poll_id__in=secret_ids):
-        named[tally.subject_id][tally.choice] += tally.count
+    """Each closed poll's counts, read as the voting module reads them (`stored_counts`:
+    named votes or secret tallies), so the minutes say what the seal says."""
     lines: dict[int, PollLine] = {}
     for poll in polls:
-        subjects = [
-            SubjectCounts(
-                label=subject.label,
-                counts={choice: named[subject.pk].get(choice, 0) for choice in poll.choices},
-            )
-            for subject in poll.subjects.all()
-        ]
-        lines[poll.pk] = PollLine(poll=poll, subjects=subjects, required=poll.required_votes())
+        subjects = subjects_of(poll)
+        counts = stored_counts(poll, subjects)
+        lines[poll.pk] = PollLine(
+            poll=poll,
+            subjects=[
+                SubjectCounts(
+                    label=subject.label,
+                    counts={
+                        choice: counts.get(subject.pk, {}).get(choice, 0) for choice in poll.choices
+                    },
+                )
+                for subject in subjects
+            ],
+            required=poll.required_votes(),
+        )
     return lines
+
+
+def closed_polls(meeting: Meeting) -> list[PollLine]:
+    """The meeting's closed polls in the order they closed, with their counts."""
+    polls = list(
+        Poll.objects.filter(meeting=meeting, status=PollStatus.CLOSED).order_by("closed_at", "id")
+    )
+    lines = _poll_lines(polls)
+    return [lines[poll.pk] for poll in polls]
 
 
 def minutes_of(meeting: Meeting) -> Minutes:
@@ -177,12 +183,8 @@ def minutes_of(meeting: Meeting) -> Minutes:
             )
         )
 
-    polls = list(
-        Poll.objects.filter(meeting=meeting, status=PollStatus.CLOSED)
-        .prefetch_related("subjects")
-        .order_by("closed_at", "id")
-    )
-    poll_lines = _poll_lines(polls)
+    poll_lines = {line.poll.pk: line for line in closed_polls(meeting)}
+    polls = [line.poll for line in poll_lines.values()]
     speeches: dict[int, list[SpeechLine]] = defaultdict(list)
     for request in (
         SpeechRequest.objects.filter(agenda_item__meeting=meeting, status=SpeechStatus.DONE)

@@ -19,7 +19,7 @@ from hdnd.meetings.models import (
     Resolution,
     Visibility,
 )
-from hdnd.meetings.queries.minutes import CHOICE_LABELS_VI, agenda_numbers, minutes_of
+from hdnd.meetings.queries.minutes import CHOICE_LABELS_VI, agenda_numbers, closed_polls
 
 PUBLIC_STATES = [MeetingStatus.PLANNED, MeetingStatus.IN_PROGRESS, MeetingStatus.ENDED]
 
@@ -47,7 +47,6 @@ def council_meetings(request: HttpRequest, council_id: int) -> HttpResponse:
 
 def meeting_page(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = _public_meeting(meeting_id)
-    record = minutes_of(meeting)
     context = {
         "meeting": meeting,
         "agenda": agenda_numbers(list(AgendaItem.objects.filter(meeting=meeting))),
@@ -57,7 +56,7 @@ def meeting_page(request: HttpRequest, meeting_id: int) -> HttpResponse:
         "resolutions": Resolution.objects.filter(
             meeting=meeting, published_at__isnull=False
         ).order_by("adopted_on", "id"),
-        "polls": record.polls,
+        "polls": closed_polls(meeting),
         "choice_labels": CHOICE_LABELS_VI,
     }
     return render(request, "meetings/public/meeting.html", context)
