@@ -23,7 +23,17 @@ from hdnd.accounts.roles import active_roles, is_platform_admin
 from hdnd.core.errors import NotFound, PermissionDenied
 from hdnd.councils.access import access_council
 from hdnd.councils.models import Council
-from hdnd.meetings.models import VOTING_ROLES, Meeting, Participant, ParticipantRole
+from hdnd.meetings.models import (
+    VOTING_ROLES,
+    Consultation,
+    ConsultationStatus,
+    Document,
+    DocumentVersion,
+    Meeting,
+    Participant,
+    ParticipantRole,
+    Visibility,
+)
 
 MANAGER_ROLES = frozenset({Role.OFFICE_STAFF, Role.COMMUNE_OFFICER})
 READER_ROLES = MANAGER_ROLES | {Role.STANDING_COMMITTEE, Role.COMMITTEE_MEMBER, Role.DELEGATE}
@@ -167,3 +177,107 @@ def access_meeting_display(*, key: str) -> Meeting:
     if meeting is None or not key:
         raise NotFound(_("This display link is not valid."))
     return meeting
+
+
+# Documents --------------------------------------------------------------------------------
+
+
+def sees_unpublished(user: Any, meeting: Meeting) -> bool:
+    """Participants-only documents: the meeting's participants and the council's office."""
+    if is_manager(user, meeting.council_id):
+        return True
+    return participant_of(user, meeting) is not None
+
+
+def _document(document_id: int) -> Document:
+    document = (
+        Document.objects.select_related("meeting", "meeting__council", "agenda_item")
+        .filter(id=document_id)
+        .first()
+    )
+    if document is None:
+        raise NotFound(_("This document does not exist."))
+    return document
+
+
+def access_document(*, user: Any, document_id: int) -> Document:
+    """Reading a document, its versions and files; keeping one's private note on it."""
+    document = _document(document_id)
+    try:
+        access_meeting(user=user, meeting_id=document.meeting_id)
+    except NotFound as refusal:
+        raise NotFound(_("This document does not exist.")) from refusal
+    if document.visibility == Visibility.PUBLISHED:
+        return document
+    if sees_unpublished(user, document.meeting):
+        return document
+    raise NotFound(_("This document does not exist."))
+
+
+def access_document_manage(*, user: Any, document_id: int) -> Document:
+    """New versions and publishing: the council's office."""
+    document = access_document(user=user, document_id=document_id)
+    if is_manager(user, document.meeting.council_id):
+        return document
+    raise PermissionDenied(_("Only the council's office staff may change documents."))
+
+
+def access_version(*, user: Any, version_id: int) -> DocumentVersion:
+    """Downloading one version's file."""
+    version = DocumentVersion.objects.filter(id=version_id).only("id", "document_id").first()
+    if version is None:
+        raise NotFound(_("This file does not exist."))
+    document = access_document(user=user, document_id=version.document_id)
+    found = DocumentVersion.objects.get(id=version_id)
+    found.document = document
+    return found
+
+
+# Written consultations ---------------------------------------------------------------------------------
+
+
+def access_consultation(*, user: Any, consultation_id: int) -> Consultation:
+    """Reading a consultation (and answering it, for a member): the council's readers."""
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied(_("Please sign in to see this page."))
+    consultation = (
+        Consultation.objects.select_related("council", "term").filter(id=consultation_id).first()
+    )
+    if consultation is None:
+        raise NotFound(_("This consultation does not exist."))
+    if is_reader(user, consultation.council_id):
+        return consultation
+    raise NotFound(_("This consultation does not exist."))
+
+
+def access_consultation_manage(*, user: Any, consultation_id: int) -> Consultation:
+    """Opening, closing, and seeing who has not answered yet: the council's office."""
+    consultation = access_consultation(user=user, consultation_id=consultation_id)
+    if is_manager(user, consultation.council_id):
+        return consultation
+    raise PermissionDenied(_("Only the council's office staff may do this."))
+
+
+def may_see_results(user: Any, consultation: Consultation) -> bool:
+    """The office at any time; the other readers once the consultation is closed."""
+    if is_manager(user, consultation.council_id):
+        return True
+    return consultation.status == ConsultationStatus.CLOSED
+
+
+# Sealed poll results: the office and the standing committee check them.
+
+
+def may_verify_seals(user: Any, council_id: int) -> bool:
+    if is_manager(user, council_id):
+        return True
+    return Role.STANDING_COMMITTEE in council_roles(user, council_id)
+
+
+def access_council_seals(*, user: Any, council_id: int) -> Council:
+    council = access_council(user=user, council_id=council_id)
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied(_("Please sign in to see this page."))
+    if may_verify_seals(user, council.pk):
+        return council
+    raise PermissionDenied(_("Only the council's office and standing committee check this."))

@@ -137,12 +137,28 @@ class RoomConsumer(AsyncWebsocketConsumer):
     language: str = "vi"
     # The projector has no viewer of its own.
     with_viewer = True
+    # Updates relayed before the first state is sent (None once it is).
+    waiting_updates: list[str] | None = None
 
     async def join(self, meeting_id: int) -> None:
+        """Join the room, then send the whole state (with the viewer's own) FIRST: updates
+        relayed while it is being built wait and follow it, in order."""
         self.meeting_id = meeting_id
+        self.waiting_updates: list[str] | None = []
         await self.accept()
         await live.join_room(meeting_id, self)
         await self.send_state()
+        while self.waiting_updates:
+            await self.send(text_data=self.waiting_updates.pop(0))
+        self.waiting_updates = None
+
+    async def relay(self, text: str) -> None:
+        """An update of the room (called by live.py's relay)."""
+        waiting = self.waiting_updates
+        if waiting is not None:
+            waiting.append(text)
+            return
+        await self.send(text_data=text)
 
     async def refuse(self, error: DomainError) -> None:
         code = CLOSE_FORBIDDEN

@@ -214,7 +214,7 @@ async def _relay(meeting_id: int, room: _LocalRoom) -> None:
             continue
         for consumer in list(room.members):
             try:
-                await consumer.send(text_data=message["text"])
+                await consumer.relay(message["text"])
             except Exception:
                 # A client that went away: its consumer leaves the room on disconnect.
                 logger.debug("live update to a closed client dropped", exc_info=True)

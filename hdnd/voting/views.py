@@ -16,10 +16,15 @@ from django.views.decorators.http import require_GET, require_POST
 
 from hdnd.core.errors import DomainError, NotFound
 from hdnd.core.forms import add_domain_error
-from hdnd.meetings.access import access_meeting, access_meeting_run, can_run, participant_of
+from hdnd.meetings.access import (
+    access_council_seals,
+    access_meeting,
+    access_meeting_run,
+    can_run,
+    participant_of,
+)
 from hdnd.meetings.models import Meeting
 from hdnd.voting import services
-from hdnd.voting.access import access_council_seals
 from hdnd.voting.export import popolo, votes_csv
 from hdnd.voting.forms import PollForm, posted_choices
 from hdnd.voting.models import Poll, PollStatus

@@ -35,6 +35,7 @@ from hdnd.core.api import (
 )
 from hdnd.councils.api.common import id_parameter, path_id
 from hdnd.meetings import access
+from hdnd.meetings import access as meeting_access
 from hdnd.meetings.models import (
     Consultation,
     ConsultationChoice,
@@ -220,7 +221,7 @@ class ConsultationDetailSerializer(serializers.Serializer[Any]):
 
 def _document(request: Request, document_id: str) -> Document:
     pk = path_id(document_id, message=_("This document does not exist."))
-    return queries.access_document(user=request.user, document_id=pk)
+    return meeting_access.access_document(user=request.user, document_id=pk)
 
 
 def _document_data(document: Document) -> dict[str, Any]:
@@ -231,7 +232,7 @@ def _document_data(document: Document) -> dict[str, Any]:
 def _consultation_data(request: Request, consultation: Consultation) -> dict[str, Any]:
     mine = consultation_queries.my_response(consultation=consultation, user=request.user)
     tally = None
-    if consultation.status != ConsultationStatus.DRAFT and consultation_queries.may_see_results(
+    if consultation.status != ConsultationStatus.DRAFT and meeting_access.may_see_results(
         request.user, consultation
     ):
         tally = consultation_queries.tally(consultation)
@@ -311,7 +312,7 @@ class DocumentVersionCreateApi(MeetingDocumentsApi):
     )
     def post(self, request: Request, document_id: str) -> Response:
         pk = path_id(document_id, message=_("This document does not exist."))
-        document = queries.access_document_manage(user=request.user, document_id=pk)
+        document = meeting_access.access_document_manage(user=request.user, document_id=pk)
         data = validated_body(self.InputSerializer, request)
         services.add_version(
             document_id=document.pk,
@@ -342,7 +343,7 @@ class DocumentPublishApi(MeetingDocumentsApi):
     )
     def post(self, request: Request, document_id: str) -> Response:
         pk = path_id(document_id, message=_("This document does not exist."))
-        document = queries.access_document_manage(user=request.user, document_id=pk)
+        document = meeting_access.access_document_manage(user=request.user, document_id=pk)
         data = validated_body(self.InputSerializer, request)
         services.publish_document(
             document_id=document.pk, expected_version=data["expected_version"], actor=request.user
@@ -366,7 +367,7 @@ class DocumentDownloadApi(MeetingDocumentsApi):
     )
     def get(self, request: Request, version_id: str) -> HttpResponse:
         pk = path_id(version_id, message=_("This file does not exist."))
-        version = queries.access_version(user=request.user, version_id=pk)
+        version = meeting_access.access_version(user=request.user, version_id=pk)
         result = queries.download_of(version=version, user=request.user)
         response = HttpResponse(result.content, content_type=result.content_type)
         response["Content-Disposition"] = (
@@ -406,9 +407,7 @@ class ConsultationDetailApi(MeetingDocumentsApi):
     )
     def get(self, request: Request, consultation_id: str) -> Response:
         pk = path_id(consultation_id, message=_("This consultation does not exist."))
-        consultation = consultation_queries.access_consultation(
-            user=request.user, consultation_id=pk
-        )
+        consultation = meeting_access.access_consultation(user=request.user, consultation_id=pk)
         return Response(_consultation_data(request, consultation))
 
 
@@ -437,9 +436,7 @@ class ConsultationAnswerApi(MeetingDocumentsApi):
     )
     def post(self, request: Request, consultation_id: str) -> Response:
         pk = path_id(consultation_id, message=_("This consultation does not exist."))
-        consultation = consultation_queries.access_consultation(
-            user=request.user, consultation_id=pk
-        )
+        consultation = meeting_access.access_consultation(user=request.user, consultation_id=pk)
         data = validated_body(self.InputSerializer, request)
         consultation_services.answer_consultation(
             consultation_id=consultation.pk,

@@ -5,8 +5,7 @@
   question and, once closed, the result;
 - a member with a seat in force answers (the service checks the seat).
 
-The access functions follow access.py's conventions and belong beside its rules; they
-live here until its owner moves them.
+The access rules are in hdnd/meetings/access.py.
 """
 
 from dataclasses import dataclass
@@ -15,11 +14,9 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from hdnd.core.errors import NotFound, PermissionDenied
 from hdnd.councils.models import Membership
-from hdnd.meetings.access import is_manager, is_reader
+from hdnd.meetings.access import is_manager
 from hdnd.meetings.models import (
     Consultation,
     ConsultationChoice,
@@ -27,38 +24,6 @@ from hdnd.meetings.models import (
     ConsultationStatus,
 )
 from hdnd.meetings.services.consultations import member_seat, seats_in_force
-
-# Access ---------------------------------------------------------------------------------
-
-
-def access_consultation(*, user: Any, consultation_id: int) -> Consultation:
-    """Reading a consultation (and answering it, for a member): the council's readers."""
-    if not getattr(user, "is_authenticated", False):
-        raise PermissionDenied(_("Please sign in to see this page."))
-    consultation = (
-        Consultation.objects.select_related("council", "term").filter(id=consultation_id).first()
-    )
-    if consultation is None:
-        raise NotFound(_("This consultation does not exist."))
-    if is_reader(user, consultation.council_id):
-        return consultation
-    raise NotFound(_("This consultation does not exist."))
-
-
-def access_consultation_manage(*, user: Any, consultation_id: int) -> Consultation:
-    """Opening, closing, and seeing who has not answered yet: the council's office."""
-    consultation = access_consultation(user=user, consultation_id=consultation_id)
-    if is_manager(user, consultation.council_id):
-        return consultation
-    raise PermissionDenied(_("Only the council's office staff may do this."))
-
-
-def may_see_results(user: Any, consultation: Consultation) -> bool:
-    """The office at any time; the other readers once the consultation is closed."""
-    if is_manager(user, consultation.council_id):
-        return True
-    return consultation.status == ConsultationStatus.CLOSED
-
 
 # Lists ---------------------------------------------------------------------------------
 

@@ -7,9 +7,7 @@ Who sees a document:
 - a published document: whoever reads the meeting (access_meeting), and the public
   through `published_documents` (meetings held in the open only).
 
-The access functions below follow access.py's conventions (NotFound to those who may
-not know the document exists, one condition per line); they belong beside the meeting
-rules in access.py and live here until its owner moves them.
+The access rules are in hdnd/meetings/access.py.
 """
 
 import datetime as dt
@@ -21,14 +19,13 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hdnd.core.errors import Conflict, NotFound, PermissionDenied
+from hdnd.core.errors import Conflict
 from hdnd.lib.pdfstamp import StampError, stamp_pdf
 from hdnd.lib.vietnamese import search_terms
 from hdnd.meetings.access import (
-    access_meeting,
     is_manager,
     is_reader,
-    participant_of,
+    sees_unpublished,
 )
 from hdnd.meetings.models import (
     Document,
@@ -43,60 +40,6 @@ from hdnd.meetings.models import (
 SEARCH_LIMIT = 100
 # Stamps show the council's time, whatever the server's zone.
 STAMP_TIME_ZONE = "Asia/Ho_Chi_Minh"
-
-
-# Access --------------------------------------------------------------------------------
-
-
-def sees_unpublished(user: Any, meeting: Meeting) -> bool:
-    """Participants-only documents: the meeting's participants and the council's office."""
-    if is_manager(user, meeting.council_id):
-        return True
-    return participant_of(user, meeting) is not None
-
-
-def _document(document_id: int) -> Document:
-    document = (
-        Document.objects.select_related("meeting", "meeting__council", "agenda_item")
-        .filter(id=document_id)
-        .first()
-    )
-    if document is None:
-        raise NotFound(_("This document does not exist."))
-    return document
-
-
-def access_document(*, user: Any, document_id: int) -> Document:
-    """Reading a document, its versions and files; keeping one's private note on it."""
-    document = _document(document_id)
-    try:
-        access_meeting(user=user, meeting_id=document.meeting_id)
-    except NotFound as refusal:
-        raise NotFound(_("This document does not exist.")) from refusal
-    if document.visibility == Visibility.PUBLISHED:
-        return document
-    if sees_unpublished(user, document.meeting):
-        return document
-    raise NotFound(_("This document does not exist."))
-
-
-def access_document_manage(*, user: Any, document_id: int) -> Document:
-    """New versions and publishing: the council's office."""
-    document = access_document(user=user, document_id=document_id)
-    if is_manager(user, document.meeting.council_id):
-        return document
-    raise PermissionDenied(_("Only the council's office staff may change documents."))
-
-
-def access_version(*, user: Any, version_id: int) -> DocumentVersion:
-    """Downloading one version's file."""
-    version = DocumentVersion.objects.filter(id=version_id).only("id", "document_id").first()
-    if version is None:
-        raise NotFound(_("This file does not exist."))
-    document = access_document(user=user, document_id=version.document_id)
-    found = DocumentVersion.objects.get(id=version_id)
-    found.document = document
-    return found
 
 
 # Lists ---------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from django.utils import timezone
 from hdnd.accounts.models import User
 from hdnd.core.errors import DomainError, PermissionDenied
 from hdnd.councils.models import Council, Membership
+from hdnd.meetings import access as meeting_access
 from hdnd.meetings.models import (
     Consultation,
     ConsultationChoice,
@@ -227,10 +228,10 @@ def test_percentages_round_half_up(count: int, total: int, expected: str) -> Non
 def test_results_are_the_offices_until_closed(
     opened: Consultation, delegate: User, city_staff: User
 ) -> None:
-    assert queries.may_see_results(city_staff, opened)
-    assert not queries.may_see_results(delegate, opened)
+    assert meeting_access.may_see_results(city_staff, opened)
+    assert not meeting_access.may_see_results(delegate, opened)
     opened.refresh_from_db()
     closed = services.close_consultation(
         consultation_id=opened.pk, expected_version=opened.version, actor=city_staff
     )
-    assert queries.may_see_results(delegate, closed)
+    assert meeting_access.may_see_results(delegate, closed)

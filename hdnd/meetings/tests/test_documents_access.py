@@ -11,6 +11,7 @@ from django.test import Client
 from hdnd.accounts.models import User
 from hdnd.core.errors import NotFound, PermissionDenied
 from hdnd.councils.models import Membership
+from hdnd.meetings import access as meeting_access
 from hdnd.meetings.models import Document, Meeting, MeetingKind, Participant, ParticipantRole
 from hdnd.meetings.queries import documents as queries
 from hdnd.meetings.services import documents as services
@@ -61,7 +62,7 @@ def open_meeting_without_delegate(session: Meeting, members: list[Membership]) -
 
 def _reads(user: User, document: Document) -> bool:
     try:
-        queries.access_document(user=user, document_id=document.pk)
+        meeting_access.access_document(user=user, document_id=document.pk)
     except (NotFound, PermissionDenied):
         return False
     return True
@@ -122,10 +123,12 @@ def test_only_the_office_changes_documents(
     session: Meeting, city_staff: User, chair: User, delegate: User
 ) -> None:
     document = add(session, city_staff)
-    assert queries.access_document_manage(user=city_staff, document_id=document.pk) == document
+    assert (
+        meeting_access.access_document_manage(user=city_staff, document_id=document.pk) == document
+    )
     for user in (chair, delegate):
         with pytest.raises(PermissionDenied):
-            queries.access_document_manage(user=user, document_id=document.pk)
+            meeting_access.access_document_manage(user=user, document_id=document.pk)
 
 
 def test_nobody_else_reads_a_private_note(

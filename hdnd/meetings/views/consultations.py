@@ -17,6 +17,7 @@ from hdnd.core.errors import DomainError, NotFound
 from hdnd.core.forms import add_domain_error
 from hdnd.lib.xlsx import XLSX_CONTENT_TYPE, add_sheet, new_workbook, workbook_bytes
 from hdnd.meetings import access
+from hdnd.meetings import access as meeting_access
 from hdnd.meetings.forms.consultations import AnswerForm, ConsultationForm, VersionForm
 from hdnd.meetings.models import Consultation, ConsultationStatus
 from hdnd.meetings.queries import consultations as queries
@@ -82,7 +83,7 @@ def _detail_context(request: HttpRequest, consultation: Consultation) -> dict[st
         "accepts": accepts,
         "form": form,
         "version_form": VersionForm(initial={"version": consultation.version}),
-        "may_see_results": queries.may_see_results(request.user, consultation),
+        "may_see_results": meeting_access.may_see_results(request.user, consultation),
         "tally": queries.tally(consultation)
         if consultation.status != ConsultationStatus.DRAFT
         else None,
@@ -93,14 +94,18 @@ def _detail_context(request: HttpRequest, consultation: Consultation) -> dict[st
 def detail(request: HttpRequest, consultation_id: int) -> HttpResponse:
     """The question; a member's answer form; the office's controls and who has not
     answered."""
-    consultation = queries.access_consultation(user=request.user, consultation_id=consultation_id)
+    consultation = meeting_access.access_consultation(
+        user=request.user, consultation_id=consultation_id
+    )
     context = _detail_context(request, consultation)
     return render(request, "meetings/consultations/detail.html", context)
 
 
 @require_POST
 def answer(request: HttpRequest, consultation_id: int) -> HttpResponse:
-    consultation = queries.access_consultation(user=request.user, consultation_id=consultation_id)
+    consultation = meeting_access.access_consultation(
+        user=request.user, consultation_id=consultation_id
+    )
     form = AnswerForm(request.POST)
     status = 400
     if form.is_valid():
@@ -122,7 +127,7 @@ def answer(request: HttpRequest, consultation_id: int) -> HttpResponse:
 
 
 def _transition(request: HttpRequest, consultation_id: int, *, opening: bool) -> HttpResponse:
-    consultation = queries.access_consultation_manage(
+    consultation = meeting_access.access_consultation_manage(
         user=request.user, consultation_id=consultation_id
     )
     form = VersionForm(request.POST)
@@ -159,8 +164,10 @@ def close_view(request: HttpRequest, consultation_id: int) -> HttpResponse:
 
 
 def _visible_results(request: HttpRequest, consultation_id: int) -> Consultation:
-    consultation = queries.access_consultation(user=request.user, consultation_id=consultation_id)
-    if not queries.may_see_results(request.user, consultation):
+    consultation = meeting_access.access_consultation(
+        user=request.user, consultation_id=consultation_id
+    )
+    if not meeting_access.may_see_results(request.user, consultation):
         raise NotFound(_("The results are shown once the consultation is closed."))
     return consultation
 
@@ -224,7 +231,9 @@ def results_xlsx(request: HttpRequest, consultation_id: int) -> HttpResponse:
 @require_GET
 def document(request: HttpRequest, consultation_id: int) -> HttpResponse:
     """The consultation's document, stamped like a meeting's when it is a PDF."""
-    consultation = queries.access_consultation(user=request.user, consultation_id=consultation_id)
+    consultation = meeting_access.access_consultation(
+        user=request.user, consultation_id=consultation_id
+    )
     if not consultation.document:
         raise NotFound(_("This consultation has no document."))
     with consultation.document.open("rb") as stored:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from hdnd.core.errors import DomainError
 from hdnd.core.forms import add_domain_error
 from hdnd.meetings import access
+from hdnd.meetings import access as meeting_access
 from hdnd.meetings.forms.documents import (
     DocumentForm,
     HighlightForm,
@@ -115,12 +116,12 @@ def _document_context(request: HttpRequest, document: Document) -> dict[str, Any
 
 
 def document(request: HttpRequest, document_id: int) -> HttpResponse:
-    found = queries.access_document(user=request.user, document_id=document_id)
+    found = meeting_access.access_document(user=request.user, document_id=document_id)
     return render(request, "meetings/documents/document.html", _document_context(request, found))
 
 
 def new_version(request: HttpRequest, document_id: int) -> HttpResponse:
-    found = queries.access_document_manage(user=request.user, document_id=document_id)
+    found = meeting_access.access_document_manage(user=request.user, document_id=document_id)
     if request.method != "POST":
         return redirect("meetings:document", document_id=found.pk)
     form = VersionForm(request.POST, request.FILES)
@@ -148,7 +149,7 @@ def new_version(request: HttpRequest, document_id: int) -> HttpResponse:
 
 @require_POST
 def publish(request: HttpRequest, document_id: int) -> HttpResponse:
-    found = queries.access_document_manage(user=request.user, document_id=document_id)
+    found = meeting_access.access_document_manage(user=request.user, document_id=document_id)
     form = PublishForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Reload the page and try again."))
@@ -168,7 +169,7 @@ def publish(request: HttpRequest, document_id: int) -> HttpResponse:
 def download(request: HttpRequest, version_id: int) -> HttpResponse:
     """A version's file through the access check: a PDF stamped with the reader's name
     and the time on every page (never a public media address)."""
-    version = queries.access_version(user=request.user, version_id=version_id)
+    version = meeting_access.access_version(user=request.user, version_id=version_id)
     result = queries.download_of(version=version, user=request.user)
     response = HttpResponse(result.content, content_type=result.content_type)
     response["Content-Disposition"] = _content_disposition(result.filename)
@@ -208,7 +209,7 @@ def _note_response(
 
 @require_POST
 def note_save(request: HttpRequest, document_id: int) -> HttpResponse:
-    found = queries.access_document(user=request.user, document_id=document_id)
+    found = meeting_access.access_document(user=request.user, document_id=document_id)
     note = queries.note_of(document=found, user=request.user)
     form = NoteForm(request.POST)
     if not form.is_valid():
@@ -228,7 +229,7 @@ def note_save(request: HttpRequest, document_id: int) -> HttpResponse:
 
 @require_POST
 def highlight_add(request: HttpRequest, document_id: int) -> HttpResponse:
-    found = queries.access_document(user=request.user, document_id=document_id)
+    found = meeting_access.access_document(user=request.user, document_id=document_id)
     form = HighlightForm(request.POST)
     if not form.is_valid():
         return _note_response(request, found, highlight_form=form, status=400)
@@ -242,7 +243,7 @@ def highlight_add(request: HttpRequest, document_id: int) -> HttpResponse:
 
 @require_POST
 def highlight_remove(request: HttpRequest, document_id: int, index: int) -> HttpResponse:
-    found = queries.access_document(user=request.user, document_id=document_id)
+    found = meeting_access.access_document(user=request.user, document_id=document_id)
     services.remove_highlight(document_id=found.pk, user=request.user, index=index)
     return _note_response(request, found, saved=True)
 
