@@ -108,11 +108,6 @@ def _tablet(chromium: Any, user: User, base_url: str) -> Any:
     return page
 
 
-@pytest.mark.xfail(
-    reason="Known gap (issue 4 note): the delegate's 'recorded at' status after a socket cast "
-    "does not appear yet; the ballot itself is recorded (consumer tests).",
-    strict=False,
-)
 def test_the_chair_runs_a_vote_and_the_delegate_votes_live(
     reference_data: None,
     asgi_server: str,

@@ -15,11 +15,10 @@
  *   "meeting:poll-count" on every count (the chair's console);
  * - dispatches "meeting:state" with the state as the event's detail.
  *
- * The ballot form (the voting panel's, in #voting-ballot, posting to
- * /voting/polls/<id>/cast/, or any form marked data-live-cast data-poll="<id>"; choices
- * in radios or the pressed button named "..._<subject id>") is sent over the socket when
- * it is open (else it submits as usual, through htmx); the server's answer is shown in
- * the [data-live-cast-status] elements, and the ballot panel is fetched again.
+ * The ballot form (marked data-live-cast data-poll="<id>"; choices in radios or the
+ * pressed button named "..._<subject id>") is sent over the socket when it is open (else
+ * it submits as usual, through htmx); the server's answer is shown in the
+ * [data-live-cast-status] elements, and the ballot panel is fetched again.
  */
 (function () {
   "use strict";
@@ -288,21 +287,20 @@
     return choices;
   }
 
-  // The ballot form: marked data-live-cast, or the voting panel's form that posts to
-  // /voting/polls/<id>/cast/. Its poll: data-poll, else the id in that address.
+  // The ballot form's poll (data-poll), or null when the form is not a live ballot.
   function pollOf(form) {
-    if (form.dataset.poll) {
-      return parseInt(form.dataset.poll, 10);
+    if (!form.matches || !form.matches("form[data-live-cast]")) {
+      return null;
     }
-    var match = /\/polls\/(\d+)\/cast\//.exec(form.getAttribute("action") || "");
-    return match ? parseInt(match[1], 10) : null;
+    var poll = parseInt(form.dataset.poll || "", 10);
+    return isNaN(poll) ? null : poll;
   }
 
   // Capture phase: runs before htmx's own submit handler on the form.
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    var poll = form.matches ? pollOf(form) : null;
-    if (!poll || !(form.matches("form[data-live-cast]") || form.closest("#voting-ballot"))) {
+    var poll = pollOf(form);
+    if (!poll) {
       return;
     }
     if (!socket || socket.readyState !== WebSocket.OPEN) {
