@@ -4,7 +4,6 @@ parse input; the rules live in services/meetings.py."""
 from typing import Any, cast
 
 from django import forms
-from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from hdnd.councils.models import Agency, Committee, Council, Person, Term
@@ -123,21 +122,6 @@ class CancelForm(VersionForm):
     )
 
 
-def candidate_people(council: Council) -> QuerySet[Person]:
-    """People the office may invite: officials of the council's (and its parent's)
-    agencies, seat holders, and people with an account role in the council."""
-    councils = [council.pk, *([council.parent_id] if council.parent_id else [])]
-    return (
-        Person.objects.filter(
-            Q(official_posts__agency__council_id__in=councils)
-            | Q(memberships__council_id=council.pk)
-            | Q(user__role_assignments__council_id=council.pk)
-        )
-        .distinct()
-        .order_by("full_name", "id")
-    )
-
-
 class ParticipantForm(forms.Form):
     person = forms.ModelChoiceField(
         label=_("Person"), queryset=Person.objects.none(), required=False
@@ -163,7 +147,7 @@ class ParticipantForm(forms.Form):
         super().__init__(*args, **kwargs)
         council = meeting.council
         person_field = cast("forms.ModelChoiceField[Any]", self.fields["person"])
-        person_field.queryset = candidate_people(council).exclude(
+        person_field.queryset = queries.candidate_people(council).exclude(
             id__in=Participant.objects.filter(meeting_id=meeting.pk).values("person_id")
         )
         agency_field = cast("forms.ModelChoiceField[Any]", self.fields["agency"])

@@ -1,5 +1,6 @@
 """Reads of meetings: a council's list, the next free session number, one meeting with
-its sittings and participants, and the meetings a user takes part in."""
+its sittings and participants, the people the office may invite, and the meetings a user
+takes part in."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -8,7 +9,7 @@ from typing import Any
 from django.db.models import Count, Max, Q, QuerySet
 
 from hdnd.accounts.roles import active_roles
-from hdnd.councils.models import Committee, Council, Term
+from hdnd.councils.models import Committee, Council, Person, Term
 from hdnd.lib.periods import in_force_on
 from hdnd.meetings.access import MANAGER_ROLES, READER_ROLES, is_manager
 from hdnd.meetings.models import (
@@ -66,6 +67,21 @@ def council_terms(*, council_id: int) -> QuerySet[Term]:
 
 def council_committees(*, council_id: int) -> QuerySet[Committee]:
     return Committee.objects.filter(council_id=council_id, is_active=True).order_by("name")
+
+
+def candidate_people(council: Council) -> QuerySet[Person]:
+    """People the office may invite: officials of the council's (and its parent's)
+    agencies, seat holders, and people with an account role in the council."""
+    councils = [council.pk, *([council.parent_id] if council.parent_id else [])]
+    return (
+        Person.objects.filter(
+            Q(official_posts__agency__council_id__in=councils)
+            | Q(memberships__council_id=council.pk)
+            | Q(user__role_assignments__council_id=council.pk)
+        )
+        .distinct()
+        .order_by("full_name", "id")
+    )
 
 
 def meeting_sittings(*, meeting_id: int) -> QuerySet[Sitting]:
