@@ -14,9 +14,12 @@
 Every refusal raises NotFound or PermissionDenied; one condition per line.
 """
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from hdnd.accounts.models import Role
 from hdnd.accounts.roles import active_roles, is_platform_admin
@@ -32,11 +35,14 @@ from hdnd.meetings.models import (
     Meeting,
     Participant,
     ParticipantRole,
+    Resolution,
     Visibility,
 )
 
 MANAGER_ROLES = frozenset({Role.OFFICE_STAFF, Role.COMMUNE_OFFICER})
 READER_ROLES = MANAGER_ROLES | {Role.STANDING_COMMITTEE, Role.COMMITTEE_MEMBER, Role.DELEGATE}
+
+T = TypeVar("T")
 
 
 def council_roles(user: Any, council_id: int) -> set[str]:
@@ -98,7 +104,7 @@ def _meeting(meeting_id: int) -> Meeting:
         .first()
     )
     if meeting is None:
-        raise NotFound(_("This meeting does not exist."))
+        raise NotFound(pgettext("council meeting", "This meeting does not exist."))
     return meeting
 
 
@@ -133,7 +139,7 @@ def access_meeting(*, user: Any, meeting_id: int) -> Meeting:
     if not meeting.is_closed and is_reader(user, meeting.council_id):
         return meeting
     # Not telling an outsider whether the meeting exists.
-    raise NotFound(_("This meeting does not exist."))
+    raise NotFound(pgettext("council meeting", "This meeting does not exist."))
 
 
 def access_meeting_manage(*, user: Any, meeting_id: int) -> Meeting:
@@ -169,6 +175,16 @@ def access_meeting_vote(*, user: Any, meeting_id: int) -> tuple[Meeting, Partici
     if participant.role not in VOTING_ROLES:
         raise PermissionDenied(_("Only the council's delegates vote; guests never do."))
     return meeting, participant
+
+
+def access_row(check: Callable[..., T], *, user: Any, meeting_id: int, message: str) -> T:
+    """`check` (one of the access_meeting… functions) on the meeting of a row reached by
+    its own id (a question, a request to speak…). A meeting hidden from the user answers
+    with the row's own 404, as an unknown id does, so that an id reveals nothing."""
+    try:
+        return check(user=user, meeting_id=meeting_id)
+    except NotFound as refusal:
+        raise NotFound(message) from refusal
 
 
 def access_meeting_display(*, key: str) -> Meeting:
@@ -231,6 +247,33 @@ def access_version(*, user: Any, version_id: int) -> DocumentVersion:
     found = DocumentVersion.objects.get(id=version_id)
     found.document = document
     return found
+
+
+# Resolutions ------------------------------------------------------------------------------
+
+
+def visible_resolutions(user: Any, meeting: Meeting) -> QuerySet[Resolution]:
+    """A meeting's resolutions the user may read (the meeting already checked): published
+    ones, and unpublished ones for its participants and the council's office."""
+    rows = Resolution.objects.filter(meeting_id=meeting.pk).select_related("poll")
+    if not sees_unpublished(user, meeting):
+        rows = rows.filter(published_at__isnull=False)
+    return rows.order_by("adopted_on", "id")
+
+
+def access_resolution(*, user: Any, resolution_id: int) -> tuple[Resolution, Meeting]:
+    """One resolution and its meeting, if the user may read it; any other is not found."""
+    message = _("This resolution does not exist.")
+    meeting_id = (
+        Resolution.objects.filter(id=resolution_id).values_list("meeting_id", flat=True).first()
+    )
+    if meeting_id is None:
+        raise NotFound(message)
+    meeting = access_row(access_meeting, user=user, meeting_id=meeting_id, message=message)
+    resolution = visible_resolutions(user, meeting).filter(id=resolution_id).first()
+    if resolution is None:
+        raise NotFound(message)
+    return resolution, meeting
 
 
 # Written consultations ---------------------------------------------------------------------------------

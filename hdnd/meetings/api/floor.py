@@ -1,6 +1,8 @@
 """API: the floor and questioning of a council meeting — the list of speakers and the log,
-asking to speak, withdrawing, the chair granting and ending the floor; questions
-registered, listed, called and answered.
+asking to speak, withdrawing, reordering, a speaker's time limit, the chair granting and
+ending the floor; questioning topics (listed with their respondents and linked voter
+petitions, added, edited); questions registered, listed, reordered, called, answered and
+withdrawn.
 
 Meetings of the council live under `council-meetings/` (`meetings/` is the petitions'
 voter-contact meetings). Only people signed in call these endpoints: an API token is
@@ -8,11 +10,13 @@ refused (the floor is a person's act). Access is exactly the pages' (hdnd/meetin
 access.py): readers of the meeting read; participants ask; the chair or the office run.
 Errors have the one JSON shape of hdnd/core/api.py."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
@@ -30,6 +34,7 @@ from hdnd.meetings.models import (
     Question,
     QuestionKind,
     QuestionStatus,
+    QuestionTopic,
     SpeechKind,
     SpeechRequest,
     SpeechStatus,
@@ -43,6 +48,11 @@ TAGS = ["meetings"]
 MEETING = id_parameter("meeting_id", "The council meeting's id.")
 SPEECH = id_parameter("request_id", "The request to speak's id.")
 QUESTION = id_parameter("question_id", "The question's id.")
+TOPIC = id_parameter("topic_id", "The questioning topic's id.")
+
+# Bounds of the id lists a topic takes (a council invites a few dozen officials at most).
+MAX_TOPIC_RESPONDENTS = 100
+MAX_TOPIC_PETITIONS = 500
 
 READ_ERRORS = error_responses(401, 403, 404)
 ACTION_ERRORS = {
@@ -63,10 +73,11 @@ class FloorApi(APIView):
 
 
 def _meeting_pk(meeting_id: str) -> int:
-    return path_id(meeting_id, message=_("This meeting does not exist."))
+    return path_id(meeting_id, message=pgettext("council meeting", "This meeting does not exist."))
 
 
-def _speech_meeting(request_id: str) -> tuple[int, int]:
+def _speech_meeting(request_id: str, *, user: Any, check: Callable[..., Any]) -> tuple[int, Any]:
+    """The row's id and what `check` gives on its meeting (a hidden meeting: the row's 404)."""
     message = _("This request to speak does not exist.")
     pk = path_id(request_id, message=message)
     meeting_id = (
@@ -74,16 +85,27 @@ def _speech_meeting(request_id: str) -> tuple[int, int]:
     ).first()
     if meeting_id is None:
         raise NotFound(message)
-    return pk, int(meeting_id)
+    return pk, access.access_row(check, user=user, meeting_id=int(meeting_id), message=message)
 
 
-def _question_meeting(question_id: str) -> tuple[int, int]:
+def _question_meeting(question_id: str, *, user: Any, check: Callable[..., Any]) -> tuple[int, Any]:
+    """The row's id and what `check` gives on its meeting (a hidden meeting: the row's 404)."""
     message = _("This question does not exist.")
     pk = path_id(question_id, message=message)
     meeting_id = Question.objects.filter(id=pk).values_list("meeting_id", flat=True).first()
     if meeting_id is None:
         raise NotFound(message)
-    return pk, int(meeting_id)
+    return pk, access.access_row(check, user=user, meeting_id=int(meeting_id), message=message)
+
+
+def _topic_meeting(topic_id: str, *, user: Any, check: Callable[..., Any]) -> tuple[int, Any]:
+    """The row's id and what `check` gives on its meeting (a hidden meeting: the row's 404)."""
+    message = _("This questioning topic does not exist.")
+    pk = path_id(topic_id, message=message)
+    meeting_id = QuestionTopic.objects.filter(id=pk).values_list("meeting_id", flat=True).first()
+    if meeting_id is None:
+        raise NotFound(message)
+    return pk, access.access_row(check, user=user, meeting_id=int(meeting_id), message=message)
 
 
 # Output.
@@ -182,6 +204,35 @@ def _question_body(question_id: int) -> dict[str, Any]:
         id=question_id
     )
     return QuestionOutputSerializer(question).data
+
+
+class TopicPetitionSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    title = serializers.CharField()
+
+    class Meta:
+        ref_name = "QuestionTopicPetition"
+
+
+class TopicOutputSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    position = serializers.IntegerField()
+    agenda_item_id = serializers.IntegerField(allow_null=True)
+    respondents = PersonRefSerializer(
+        many=True, help_text="The officials answering on this topic (any respondent if none)."
+    )
+    petitions = TopicPetitionSerializer(
+        many=True, help_text="The voter petitions flagged as questioning topics it takes up."
+    )
+
+    class Meta:
+        ref_name = "QuestionTopic"
+
+
+def _topic_body(meeting: Meeting, topic_id: int) -> dict[str, Any]:
+    return TopicOutputSerializer(question_queries.topics_of(meeting).get(id=topic_id)).data
 
 
 def _speech_body(speech_id: int) -> dict[str, Any]:
@@ -373,8 +424,7 @@ class SpeechWithdrawApi(FloorApi):
         responses={200: SpeechOutputSerializer, **ACTION_ERRORS},
     )
     def post(self, request: Request, request_id: str) -> Response:
-        pk, meeting_id = _speech_meeting(request_id)
-        access.access_meeting(user=request.user, meeting_id=meeting_id)
+        pk, _meeting = _speech_meeting(request_id, user=request.user, check=access.access_meeting)
         speaking_services.withdraw_speech(request_id=pk, actor=request.user)
         return Response(_speech_body(pk))
 
@@ -395,14 +445,143 @@ class SpeechMoveApi(FloorApi):
         responses={200: SpeechOutputSerializer, **ACTION_ERRORS},
     )
     def post(self, request: Request, request_id: str) -> Response:
-        pk, meeting_id = _speech_meeting(request_id)
-        access.access_meeting_run(user=request.user, meeting_id=meeting_id)
+        pk, _meeting = _speech_meeting(
+            request_id, user=request.user, check=access.access_meeting_run
+        )
         data = validated_body(self.InputSerializer, request)
         speaking_services.move_speech(request_id=pk, actor=request.user, move=data["move"])
         return Response(_speech_body(pk))
 
 
+class SpeechLimitApi(FloorApi):
+    class InputSerializer(serializers.Serializer[Any]):
+        limit_seconds = serializers.IntegerField(
+            min_value=speaking_services.MIN_LIMIT_SECONDS,
+            max_value=speaking_services.MAX_LIMIT_SECONDS,
+            help_text="The speaker's new time limit, in seconds.",
+        )
+
+        class Meta:
+            ref_name = "SpeechLimit"
+
+    @extend_schema(
+        operation_id="council_meetings_speech_limit",
+        tags=TAGS,
+        summary="Change a waiting or current speaker's time limit (the chair or the office)",
+        parameters=[SPEECH],
+        request=InputSerializer,
+        responses={200: SpeechOutputSerializer, **ACTION_ERRORS},
+    )
+    def post(self, request: Request, request_id: str) -> Response:
+        pk, _meeting = _speech_meeting(
+            request_id, user=request.user, check=access.access_meeting_run
+        )
+        data = validated_body(self.InputSerializer, request)
+        speaking_services.set_speech_limit(
+            request_id=pk, actor=request.user, limit_seconds=data["limit_seconds"]
+        )
+        return Response(_speech_body(pk))
+
+
 # Questioning.
+
+
+RESPONDENTS_HELP = (
+    "The respondent participants answering on this topic; any other participant is "
+    "refused (400, field `respondents`)."
+)
+PETITIONS_HELP = (
+    "Voter petitions of the meeting's council flagged as questioning topics; any other "
+    "is refused (400, field `petitions`)."
+)
+
+
+def _id_list(*, max_length: int, help_text: str, **kwargs: Any) -> serializers.ListField:
+    return serializers.ListField(
+        child=_id_field(), max_length=max_length, help_text=help_text, **kwargs
+    )
+
+
+class TopicsApi(FloorApi):
+    class InputSerializer(serializers.Serializer[Any]):
+        title = serializers.CharField(max_length=question_services.TITLE_MAX_LENGTH)
+        respondent_ids = _id_list(
+            max_length=MAX_TOPIC_RESPONDENTS,
+            help_text=RESPONDENTS_HELP,
+            required=False,
+            default=list,
+        )
+        petition_ids = _id_list(
+            max_length=MAX_TOPIC_PETITIONS, help_text=PETITIONS_HELP, required=False, default=list
+        )
+        agenda_item_id = _id_field(required=False, allow_null=True, default=None)
+
+        class Meta:
+            ref_name = "QuestionTopicCreate"
+
+    @extend_schema(
+        operation_id="council_meetings_question_topics_list",
+        tags=TAGS,
+        summary="The meeting's questioning topics, with their respondents and voter petitions",
+        parameters=[MEETING],
+        responses={200: TopicOutputSerializer(many=True), **READ_ERRORS},
+    )
+    def get(self, request: Request, meeting_id: str) -> Response:
+        meeting = access.access_meeting(user=request.user, meeting_id=_meeting_pk(meeting_id))
+        topics = question_queries.topics_of(meeting)
+        return Response(TopicOutputSerializer(topics, many=True).data)
+
+    @extend_schema(
+        operation_id="council_meetings_question_topics_add",
+        tags=TAGS,
+        summary="Add a questioning topic (the chair or the office)",
+        parameters=[MEETING],
+        request=InputSerializer,
+        responses={201: TopicOutputSerializer, **ACTION_ERRORS},
+    )
+    def post(self, request: Request, meeting_id: str) -> Response:
+        meeting = access.access_meeting_run(user=request.user, meeting_id=_meeting_pk(meeting_id))
+        data = validated_body(self.InputSerializer, request)
+        topic = question_services.add_topic(
+            meeting_id=meeting.pk,
+            actor=request.user,
+            title=data["title"],
+            respondent_ids=data["respondent_ids"],
+            petition_ids=data["petition_ids"],
+            agenda_item_id=data["agenda_item_id"],
+        )
+        return Response(_topic_body(meeting, topic.pk), status=201)
+
+
+class TopicApi(FloorApi):
+    class InputSerializer(serializers.Serializer[Any]):
+        title = serializers.CharField(max_length=question_services.TITLE_MAX_LENGTH)
+        respondent_ids = _id_list(max_length=MAX_TOPIC_RESPONDENTS, help_text=RESPONDENTS_HELP)
+        petition_ids = _id_list(max_length=MAX_TOPIC_PETITIONS, help_text=PETITIONS_HELP)
+
+        class Meta:
+            ref_name = "QuestionTopicUpdate"
+
+    @extend_schema(
+        operation_id="council_meetings_question_topics_update",
+        tags=TAGS,
+        summary="Edit a questioning topic: its title, respondents and voter petitions, all "
+        "replaced (the chair or the office)",
+        parameters=[TOPIC],
+        request=InputSerializer,
+        responses={200: TopicOutputSerializer, **ACTION_ERRORS},
+    )
+    def put(self, request: Request, topic_id: str) -> Response:
+        pk, meeting = _topic_meeting(topic_id, user=request.user, check=access.access_meeting_run)
+        data = validated_body(self.InputSerializer, request)
+        question_services.edit_topic(
+            topic_id=pk,
+            actor=request.user,
+            title=data["title"],
+            respondent_ids=data["respondent_ids"],
+            petition_ids=data["petition_ids"],
+        )
+        return Response(_topic_body(meeting, pk))
 
 
 class QuestionsApi(FloorApi):
@@ -484,8 +663,9 @@ class QuestionCallApi(FloorApi):
         responses={200: QuestionOutputSerializer, **ACTION_ERRORS},
     )
     def post(self, request: Request, question_id: str) -> Response:
-        pk, meeting_id = _question_meeting(question_id)
-        access.access_meeting_run(user=request.user, meeting_id=meeting_id)
+        pk, _meeting = _question_meeting(
+            question_id, user=request.user, check=access.access_meeting_run
+        )
         data = validated_body(self.InputSerializer, request)
         question_services.call_question(
             question_id=pk, actor=request.user, expected_version=data["expected_version"]
@@ -515,8 +695,9 @@ class QuestionAnswerApi(FloorApi):
         responses={200: QuestionOutputSerializer, **ACTION_ERRORS},
     )
     def post(self, request: Request, question_id: str) -> Response:
-        pk, meeting_id = _question_meeting(question_id)
-        access.access_meeting_run(user=request.user, meeting_id=meeting_id)
+        pk, _meeting = _question_meeting(
+            question_id, user=request.user, check=access.access_meeting_run
+        )
         data = validated_body(self.InputSerializer, request)
         question_services.record_answer(
             question_id=pk,
@@ -543,11 +724,42 @@ class QuestionWithdrawApi(FloorApi):
         responses={200: QuestionOutputSerializer, **ACTION_ERRORS},
     )
     def post(self, request: Request, question_id: str) -> Response:
-        pk, meeting_id = _question_meeting(question_id)
-        access.access_meeting(user=request.user, meeting_id=meeting_id)
+        pk, _meeting = _question_meeting(
+            question_id, user=request.user, check=access.access_meeting
+        )
         data = validated_body(self.InputSerializer, request)
         question_services.withdraw_question(
             question_id=pk, actor=request.user, expected_version=data["expected_version"]
+        )
+        return Response(_question_body(pk))
+
+
+class QuestionMoveApi(FloorApi):
+    class InputSerializer(serializers.Serializer[Any]):
+        move = serializers.ChoiceField(choices=[one.value for one in speaking_services.Move])
+        expected_version = _version_field()
+
+        class Meta:
+            ref_name = "QuestionMove"
+
+    @extend_schema(
+        operation_id="council_meetings_question_move",
+        tags=TAGS,
+        summary="Move a registered question up, down or to the top (the chair or the office)",
+        parameters=[QUESTION],
+        request=InputSerializer,
+        responses={200: QuestionOutputSerializer, **ACTION_ERRORS},
+    )
+    def post(self, request: Request, question_id: str) -> Response:
+        pk, _meeting = _question_meeting(
+            question_id, user=request.user, check=access.access_meeting_run
+        )
+        data = validated_body(self.InputSerializer, request)
+        question_services.move_question(
+            question_id=pk,
+            actor=request.user,
+            move=data["move"],
+            expected_version=data["expected_version"],
         )
         return Response(_question_body(pk))
 
@@ -560,8 +772,12 @@ urlpatterns = [
     path("council-meetings/<str:meeting_id>/floor/end/", FloorEndApi.as_view()),
     path("speech-requests/<str:request_id>/withdraw/", SpeechWithdrawApi.as_view()),
     path("speech-requests/<str:request_id>/move/", SpeechMoveApi.as_view()),
+    path("speech-requests/<str:request_id>/limit/", SpeechLimitApi.as_view()),
+    path("council-meetings/<str:meeting_id>/questioning-topics/", TopicsApi.as_view()),
+    path("questioning-topics/<str:topic_id>/", TopicApi.as_view()),
     path("council-meetings/<str:meeting_id>/questions/", QuestionsApi.as_view()),
     path("questions/<str:question_id>/call/", QuestionCallApi.as_view()),
     path("questions/<str:question_id>/answer/", QuestionAnswerApi.as_view()),
     path("questions/<str:question_id>/withdraw/", QuestionWithdrawApi.as_view()),
+    path("questions/<str:question_id>/move/", QuestionMoveApi.as_view()),
 ]

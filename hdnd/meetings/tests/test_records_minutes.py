@@ -257,3 +257,43 @@ def test_public_meeting_page_shows_results_but_not_closed_meetings(
     session.is_closed = True
     session.save(update_fields=["is_closed"])
     assert client.get(reverse("meetings_public:meeting", args=[session.pk])).status_code == 404
+
+
+def test_the_resolutions_page_hides_unpublished_ones_from_other_readers(
+    session: Meeting,
+    city_staff: User,
+    delegate_user: User,
+    client: Client,
+    login: Callable[..., Client],
+) -> None:
+    pdf = SimpleUploadedFile("nq.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    published = record_resolution(
+        meeting_id=session.pk,
+        number="01/2026/NQ-HĐND",
+        title="Đã công bố",
+        adopted_on=timezone.localdate(),
+        file=pdf,
+        actor=city_staff,
+    )
+    publish_resolution(resolution_id=published.pk, actor=city_staff)
+    draft = record_resolution(
+        meeting_id=session.pk,
+        number="02/2026/NQ-HĐND",
+        title="Chưa công bố",
+        adopted_on=timezone.localdate(),
+        file=SimpleUploadedFile("nq2.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"),
+        actor=city_staff,
+    )
+    # A reader of the council who takes no part in this meeting.
+    login(client, delegate_user)
+    page = client.get(f"/meetings/{session.pk}/resolutions/").content.decode()
+    assert "01/2026/NQ-HĐND" in page
+    assert "02/2026/NQ-HĐND" not in page
+    file_url = f"/meetings/{session.pk}/resolutions/{{}}/file/"
+    assert client.get(file_url.format(published.pk)).status_code == 200
+    assert client.get(file_url.format(draft.pk)).status_code == 404
+    # The office sees both.
+    login(client, city_staff)
+    page = client.get(f"/meetings/{session.pk}/resolutions/").content.decode()
+    assert "02/2026/NQ-HĐND" in page
+    assert client.get(file_url.format(draft.pk)).status_code == 200

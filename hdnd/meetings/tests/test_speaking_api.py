@@ -1,4 +1,5 @@
-"""The floor and questioning API: reads, actions, refusals in the one JSON error shape."""
+"""The floor and questioning API: reads, actions, refusals in the one JSON error shape
+(in Vietnamese, the tests' language); the floor's operations in the schema."""
 
 from collections.abc import Callable
 
@@ -7,7 +8,7 @@ from django.test import Client
 from drf_spectacular.drainage import GENERATOR_STATS
 from drf_spectacular.generators import SchemaGenerator
 
-from hdnd.accounts.models import User
+from hdnd.accounts.models import ApiScope, User
 from hdnd.meetings.models import (
     AgendaItem,
     Meeting,
@@ -17,7 +18,7 @@ from hdnd.meetings.models import (
     SpeechStatus,
 )
 from hdnd.meetings.services import speaking
-from hdnd.petitions.tests.api_support import Api, assert_error
+from hdnd.petitions.tests.api_support import Api, assert_error, token_api
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +34,7 @@ def item(session: Meeting) -> AgendaItem:
 
 def _api(client: Client, login: Login, user: User) -> Api:
     login(client, user)
-    return Api(client)
+    return Api(client, {"Accept-Language": "vi"})
 
 
 def _participant(user: User, meeting: Meeting) -> Participant:
@@ -204,6 +205,112 @@ def test_questions_are_registered_called_and_answered(
     assert Question.objects.count() == 1
 
 
+# A speaker's time limit.
+
+
+def test_the_chair_changes_a_speakers_limit_before_and_during_the_speech(
+    client: Client, login: Login, session: Meeting, item: AgendaItem, chair: User, delegate: User
+) -> None:
+    speech = speaking.request_speech(meeting_id=session.pk, actor=delegate, kind="speech")
+    api = _api(client, login, chair)
+    response = api.post(f"speech-requests/{speech.pk}/limit/", {"limit_seconds": 420})
+    assert response.status_code == 200, response.json()
+    assert response.json()["id"] == speech.pk
+    assert response.json()["limit_seconds"] == 420
+    assert response.json()["status"] == "waiting"
+    assert SpeechRequest.objects.get(pk=speech.pk).limit_seconds == 420
+
+    speaking.grant_floor(meeting_id=session.pk, actor=chair, request_id=speech.pk)
+    longer = api.post(f"speech-requests/{speech.pk}/limit/", {"limit_seconds": 600})
+    assert longer.status_code == 200
+    assert longer.json()["status"] == "speaking"
+    assert SpeechRequest.objects.get(pk=speech.pk).limit_seconds == 600
+
+
+def test_the_office_changes_a_limit_too(
+    client: Client,
+    login: Login,
+    session: Meeting,
+    item: AgendaItem,
+    city_staff: User,
+    delegate: User,
+) -> None:
+    speech = speaking.request_speech(meeting_id=session.pk, actor=delegate, kind="speech")
+    api = _api(client, login, city_staff)
+    response = api.post(f"speech-requests/{speech.pk}/limit/", {"limit_seconds": 60})
+    assert response.status_code == 200
+    assert SpeechRequest.objects.get(pk=speech.pk).limit_seconds == 60
+
+
+def test_a_delegate_cannot_change_even_their_own_limit(
+    client: Client, login: Login, session: Meeting, item: AgendaItem, delegate: User
+) -> None:
+    speech = speaking.request_speech(meeting_id=session.pk, actor=delegate, kind="speech")
+    refused = _api(client, login, delegate).post(
+        f"speech-requests/{speech.pk}/limit/", {"limit_seconds": 900}
+    )
+    error = assert_error(refused, 403, "permission_denied")
+    assert error["message"] == "Chỉ chủ tọa hoặc Văn phòng HĐND mới được điều hành cuộc họp."
+    assert SpeechRequest.objects.get(pk=speech.pk).limit_seconds == speech.limit_seconds
+
+
+def test_a_limit_is_refused_to_the_anonymous_tokens_and_the_outsider(
+    client: Client,
+    login: Login,
+    session: Meeting,
+    item: AgendaItem,
+    city_staff: User,
+    delegate: User,
+    outsider: User,
+) -> None:
+    speech = speaking.request_speech(meeting_id=session.pk, actor=delegate, kind="speech")
+    url = f"speech-requests/{speech.pk}/limit/"
+    anonymous = Api(client, {"Accept-Language": "vi"}).post(url, {"limit_seconds": 60})
+    error = assert_error(anonymous, 401, "not_authenticated")
+    assert error["message"] == "Vui lòng đăng nhập hoặc gửi mã truy cập API hợp lệ."
+    token = token_api(client, session.council, city_staff, [ApiScope.PETITIONS_WRITE])
+    assert_error(token.post(url, {"limit_seconds": 60}), 403, "missing_scope")
+    assert_error(_api(client, login, outsider).post(url, {"limit_seconds": 60}), 404, "not_found")
+    assert SpeechRequest.objects.get(pk=speech.pk).limit_seconds == speech.limit_seconds
+
+
+def test_a_bad_limit_is_a_400_and_an_unknown_request_a_404(
+    client: Client, login: Login, session: Meeting, item: AgendaItem, chair: User, delegate: User
+) -> None:
+    speech = speaking.request_speech(meeting_id=session.pk, actor=delegate, kind="speech")
+    api = _api(client, login, chair)
+    url = f"speech-requests/{speech.pk}/limit/"
+    for body in (
+        {},
+        {"limit_seconds": speaking.MIN_LIMIT_SECONDS - 1},
+        {"limit_seconds": speaking.MAX_LIMIT_SECONDS + 1},
+        {"limit_seconds": "mười phút"},
+        {"limit_seconds": None},
+    ):
+        error = assert_error(api.post(url, body), 400, "invalid")
+        assert error["message"] == "Dữ liệu gửi lên không hợp lệ."
+        assert set(error["fields"]) == {"limit_seconds"}, body
+    assert_error(api.post(url, raw="{"), 400, "parse_error")
+    assert SpeechRequest.objects.get(pk=speech.pk).limit_seconds == speech.limit_seconds
+    for unknown in ("99999999", "abc", "1e3", str(2**63)):
+        missing = api.post(f"speech-requests/{unknown}/limit/", {"limit_seconds": 60})
+        error = assert_error(missing, 404, "not_found")
+        assert error["message"] == "Lượt đăng ký phát biểu này không tồn tại."
+
+
+def test_the_limit_of_a_finished_speech_is_a_409(
+    client: Client, login: Login, session: Meeting, item: AgendaItem, chair: User, delegate: User
+) -> None:
+    speech = speaking.request_speech(meeting_id=session.pk, actor=delegate, kind="speech")
+    speaking.grant_floor(meeting_id=session.pk, actor=chair, request_id=speech.pk)
+    speaking.end_speech(meeting_id=session.pk, actor=chair)
+    refused = _api(client, login, chair).post(
+        f"speech-requests/{speech.pk}/limit/", {"limit_seconds": 60}
+    )
+    assert_error(refused, 409, "not_allowed_now")
+    assert SpeechRequest.objects.get(pk=speech.pk).limit_seconds == speech.limit_seconds
+
+
 FLOOR_OPERATIONS = {
     ("get", "/api/v1/council-meetings/{meeting_id}/speakers/"),
     ("post", "/api/v1/council-meetings/{meeting_id}/speakers/"),
@@ -213,11 +320,16 @@ FLOOR_OPERATIONS = {
     ("post", "/api/v1/council-meetings/{meeting_id}/floor/end/"),
     ("post", "/api/v1/speech-requests/{request_id}/withdraw/"),
     ("post", "/api/v1/speech-requests/{request_id}/move/"),
+    ("post", "/api/v1/speech-requests/{request_id}/limit/"),
+    ("get", "/api/v1/council-meetings/{meeting_id}/questioning-topics/"),
+    ("post", "/api/v1/council-meetings/{meeting_id}/questioning-topics/"),
+    ("put", "/api/v1/questioning-topics/{topic_id}/"),
     ("get", "/api/v1/council-meetings/{meeting_id}/questions/"),
     ("post", "/api/v1/council-meetings/{meeting_id}/questions/"),
     ("post", "/api/v1/questions/{question_id}/call/"),
     ("post", "/api/v1/questions/{question_id}/answer/"),
     ("post", "/api/v1/questions/{question_id}/withdraw/"),
+    ("post", "/api/v1/questions/{question_id}/move/"),
 }
 
 
@@ -227,7 +339,10 @@ def test_the_floor_is_in_the_schema_without_warnings() -> None:
     warnings = [
         message
         for message in GENERATOR_STATS._warn_cache
-        if "api/floor.py" in message or "Floor" in message or "Speech" in message
+        if "api/floor.py" in message
+        or "Floor" in message
+        or "Speech" in message
+        or "Question" in message
     ]
     assert warnings == []
     found = {
@@ -246,6 +361,18 @@ def test_the_floor_is_in_the_schema_without_warnings() -> None:
                 assert ref == "#/components/schemas/Error", (path, status)
     components = schema["components"]["schemas"]
     assert components["SpeechKindEnum"]["enum"] == ["speech", "debate"]
+    limit = components["SpeechLimitRequest"]["properties"]["limit_seconds"]
+    assert (limit["minimum"], limit["maximum"]) == (
+        speaking.MIN_LIMIT_SECONDS,
+        speaking.MAX_LIMIT_SECONDS,
+    )
+    topic = components["QuestionTopic"]["properties"]
+    assert topic["petitions"]["items"]["$ref"] == "#/components/schemas/QuestionTopicPetition"
+    assert set(components["QuestionTopicUpdateRequest"]["required"]) == {
+        "title",
+        "respondent_ids",
+        "petition_ids",
+    }
     assert components["QuestionStatusEnum"]["enum"] == [
         "registered",
         "asked",

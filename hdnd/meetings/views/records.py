@@ -81,7 +81,7 @@ def resolutions(request: HttpRequest, meeting_id: int) -> HttpResponse:
         status = 400
     context = {
         "meeting": meeting,
-        "resolutions": Resolution.objects.filter(meeting=meeting).select_related("poll"),
+        "resolutions": access.visible_resolutions(request.user, meeting),
         "form": form,
         "is_manager": is_manager,
         "can_run": access.can_run(request.user, meeting),
@@ -104,9 +104,8 @@ def publish(request: HttpRequest, meeting_id: int, resolution_id: int) -> HttpRe
 
 
 def resolution_file(request: HttpRequest, meeting_id: int, resolution_id: int) -> FileResponse:
-    meeting = access.access_meeting(user=request.user, meeting_id=meeting_id)
-    resolution = Resolution.objects.filter(id=resolution_id, meeting=meeting).first()
-    if resolution is None or not resolution.file:
+    resolution, meeting = access.access_resolution(user=request.user, resolution_id=resolution_id)
+    if meeting.pk != meeting_id or not resolution.file:
         raise NotFound(_("This resolution has no file."))
     return FileResponse(
         resolution.file.open("rb"),
