@@ -1,9 +1,13 @@
 """API: a meeting's documents and their versions (reading, uploading a new version,
-publishing, stamped downloads) and the council's written consultations (reading,
+publishing and withdrawing from publication, stamped downloads) and the council's written consultations (reading,
 answering).
 
+A meeting's documents are under `council-meetings/<id>/documents/` (`meetings/` is the
+petitions' voter-contact meetings), one document under `meeting-documents/<id>/` and a
+version's file under `meeting-files/<id>/`.
+
 Callers are people signed in (a session): who reads what is decided exactly as on the
-pages (queries/documents.py, queries/consultations.py). API tokens act for a system,
+pages (hdnd/meetings/access.py). API tokens act for a system,
 not a person, and are refused here (403 person_required). Every PDF downloaded through
 the API is stamped with the caller's name and the time, as on the pages.
 """
@@ -351,6 +355,39 @@ class DocumentPublishApi(MeetingDocumentsApi):
         return Response(_document_data(document))
 
 
+class DocumentUnpublishApi(MeetingDocumentsApi):
+    parser_classes = [JSONParser]
+
+    class InputSerializer(serializers.Serializer[Any]):
+        expected_version = expected_version_field()
+        reason = serializers.CharField(
+            max_length=500, help_text="Why it leaves the public page (kept in the history)."
+        )
+
+        class Meta:
+            ref_name = "MeetingDocumentUnpublish"
+
+    @extend_schema(
+        operation_id="meeting_documents_unpublish",
+        tags=TAGS,
+        summary="Withdraw a published document: participants only again (the office)",
+        parameters=[DOCUMENT],
+        request=InputSerializer,
+        responses={200: DocumentOutputSerializer, **ACTION_ERRORS},
+    )
+    def post(self, request: Request, document_id: str) -> Response:
+        pk = path_id(document_id, message=_("This document does not exist."))
+        document = meeting_access.access_document_manage(user=request.user, document_id=pk)
+        data = validated_body(self.InputSerializer, request)
+        services.unpublish_document(
+            document_id=document.pk,
+            expected_version=data["expected_version"],
+            actor=request.user,
+            reason=data["reason"],
+        )
+        return Response(_document_data(document))
+
+
 class DocumentDownloadApi(MeetingDocumentsApi):
     renderer_classes = [JSONRenderer, AnyFileRenderer]
 
@@ -450,27 +487,32 @@ class ConsultationAnswerApi(MeetingDocumentsApi):
 
 urlpatterns: list[URLPattern] = [
     path(
-        "meetings/<str:meeting_id>/documents/",
+        "council-meetings/<str:meeting_id>/documents/",
         MeetingDocumentListApi.as_view(),
         name="meeting_documents",
     ),
     path(
-        "meetings/documents/<str:document_id>/",
+        "meeting-documents/<str:document_id>/",
         DocumentDetailApi.as_view(),
         name="meeting_document",
     ),
     path(
-        "meetings/documents/<str:document_id>/versions/",
+        "meeting-documents/<str:document_id>/versions/",
         DocumentVersionCreateApi.as_view(),
         name="meeting_document_versions",
     ),
     path(
-        "meetings/documents/<str:document_id>/publish/",
+        "meeting-documents/<str:document_id>/publish/",
         DocumentPublishApi.as_view(),
         name="meeting_document_publish",
     ),
     path(
-        "meetings/files/<str:version_id>/",
+        "meeting-documents/<str:document_id>/unpublish/",
+        DocumentUnpublishApi.as_view(),
+        name="meeting_document_unpublish",
+    ),
+    path(
+        "meeting-files/<str:version_id>/",
         DocumentDownloadApi.as_view(),
         name="meeting_document_download",
     ),

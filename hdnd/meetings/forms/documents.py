@@ -47,6 +47,16 @@ class PublishForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
+class UnpublishForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    reason = forms.CharField(
+        label=_("Reason for withdrawing it"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept in the document's history."),
+    )
+
+
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Search documents"), max_length=200, required=False)
 

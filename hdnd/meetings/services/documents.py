@@ -55,6 +55,7 @@ HIGHLIGHT_COLOURS = ("yellow", "green", "blue", "pink")
 MAX_HIGHLIGHTS = 200
 MAX_NOTE_CHARS = 20_000
 MAX_QUOTE_CHARS = 2_000
+MAX_REASON_CHARS = 500
 
 
 @dataclass(frozen=True)
@@ -291,6 +292,46 @@ def publish_document(*, document_id: int, expected_version: int | None, actor: A
             obj=document,
             summary=_("Document published: %(title)s") % {"title": document.title},
             changes={"visibility": [Visibility.PARTICIPANTS, Visibility.PUBLISHED]},
+        )
+        announce(meeting.pk, "documents")
+    return document
+
+
+def unpublish_document(
+    *, document_id: int, expected_version: int | None, actor: Any, reason: str
+) -> Document:
+    """Withdraw a published document from the public page (published by mistake, or
+    replaced): it is for participants only again. The reason stays in the history."""
+    reason = normalize(reason or "").strip()
+    if not reason:
+        message = _("Give the reason for withdrawing the document from publication.")
+        raise DomainError(message, fields={"reason": [message]})
+    if len(reason) > MAX_REASON_CHARS:
+        message = _("The reason is too long (at most %(limit)s characters).") % {
+            "limit": MAX_REASON_CHARS
+        }
+        raise DomainError(message, fields={"reason": [message]})
+    with transaction.atomic():
+        meeting, document = _lock_document(document_id)
+        check_version(document.version, expected_version)
+        if document.visibility != Visibility.PUBLISHED:
+            raise Conflict(_("This document is not published."))
+        published_at = document.published_at
+        document.visibility = Visibility.PARTICIPANTS
+        document.published_at = None
+        document.version += 1
+        document.save(update_fields=["visibility", "published_at", "version"])
+        record(
+            meeting,
+            actor=actor,
+            action="document.unpublish",
+            obj=document,
+            summary=_("Document withdrawn from publication: %(title)s") % {"title": document.title},
+            changes={
+                "visibility": [Visibility.PUBLISHED, Visibility.PARTICIPANTS],
+                "published_at": [published_at.isoformat() if published_at else None, None],
+                "reason": reason,
+            },
         )
         announce(meeting.pk, "documents")
     return document

@@ -15,6 +15,7 @@ from hdnd.councils.models import Council, Membership
 from hdnd.lib import pdfstamp
 from hdnd.meetings.models import ConsultationResponse, Document, Meeting, Visibility
 from hdnd.meetings.services import consultations as consultation_services
+from hdnd.meetings.services import documents as services
 from hdnd.meetings.tests.test_documents_services import add, pdf_upload
 from hdnd.petitions.tests.test_signatures_pdf import unsigned_pdf
 
@@ -29,13 +30,13 @@ def test_participants_list_and_read_documents(
 ) -> None:
     document = add(session, city_staff)
     login(client, guest)
-    listing = client.get(f"/api/v1/meetings/{session.pk}/documents/")
+    listing = client.get(f"/api/v1/council-meetings/{session.pk}/documents/")
     assert listing.status_code == 200
     assert [row["id"] for row in listing.json()] == [document.pk]
-    detail = client.get(f"/api/v1/meetings/documents/{document.pk}/").json()
+    detail = client.get(f"/api/v1/meeting-documents/{document.pk}/").json()
     assert detail["visibility"] == "participants"
     assert detail["versions"][0]["signature_status"] == "unsigned"
-    found = client.get(f"/api/v1/meetings/{session.pk}/documents/", {"q": "DU TOAN"}).json()
+    found = client.get(f"/api/v1/council-meetings/{session.pk}/documents/", {"q": "DU TOAN"}).json()
     assert [row["id"] for row in found] == [document.pk]
 
 
@@ -45,10 +46,10 @@ def test_the_outsider_gets_the_json_404(
     document = add(session, city_staff)
     login(client, outsider)
     for url in (
-        f"/api/v1/meetings/{session.pk}/documents/",
-        f"/api/v1/meetings/documents/{document.pk}/",
-        f"/api/v1/meetings/files/{document.versions.get().pk}/",
-        "/api/v1/meetings/documents/not-a-number/",
+        f"/api/v1/council-meetings/{session.pk}/documents/",
+        f"/api/v1/meeting-documents/{document.pk}/",
+        f"/api/v1/meeting-files/{document.versions.get().pk}/",
+        "/api/v1/meeting-documents/not-a-number/",
     ):
         response = client.get(url)
         assert response.status_code == 404
@@ -61,20 +62,20 @@ def test_the_office_uploads_a_version_and_publishes(
     document = add(session, city_staff)
     login(client, city_staff)
     response = client.post(
-        f"/api/v1/meetings/documents/{document.pk}/versions/",
+        f"/api/v1/meeting-documents/{document.pk}/versions/",
         {"expected_version": document.version, "note": "Sửa lỗi chính tả", "file": pdf_upload()},
     )
     assert response.status_code == 201
     assert [v["number"] for v in response.json()["versions"]] == [2, 1]
     stale = client.post(
-        f"/api/v1/meetings/documents/{document.pk}/publish/",
+        f"/api/v1/meeting-documents/{document.pk}/publish/",
         {"expected_version": 1},
         content_type="application/json",
     )
     assert stale.status_code == 409
     assert stale.json()["error"]["code"] == "stale_version"
     published = client.post(
-        f"/api/v1/meetings/documents/{document.pk}/publish/",
+        f"/api/v1/meeting-documents/{document.pk}/publish/",
         {"expected_version": 2},
         content_type="application/json",
     )
@@ -90,7 +91,7 @@ def test_bad_uploads_get_the_error_shape(
     document = add(session, city_staff)
     login(client, city_staff)
     response = client.post(
-        f"/api/v1/meetings/documents/{document.pk}/versions/",
+        f"/api/v1/meeting-documents/{document.pk}/versions/",
         {
             "expected_version": document.version,
             "note": "x",
@@ -99,7 +100,7 @@ def test_bad_uploads_get_the_error_shape(
     )
     assert response.status_code == 400
     assert "file" in response.json()["error"]["fields"]
-    missing = client.post(f"/api/v1/meetings/documents/{document.pk}/versions/", {})
+    missing = client.post(f"/api/v1/meeting-documents/{document.pk}/versions/", {})
     assert missing.status_code == 400
     assert set(missing.json()["error"]["fields"]) >= {"file", "note", "expected_version"}
     assert Document.objects.get().versions.count() == 1
@@ -111,7 +112,7 @@ def test_a_delegate_cannot_publish_through_the_api(
     document = add(session, city_staff)
     login(client, delegate)
     response = client.post(
-        f"/api/v1/meetings/documents/{document.pk}/publish/",
+        f"/api/v1/meeting-documents/{document.pk}/publish/",
         {"expected_version": document.version},
         content_type="application/json",
     )
@@ -126,7 +127,7 @@ def test_api_downloads_are_stamped(
 ) -> None:
     document = add(session, city_staff, file=pdf_upload(data=unsigned_pdf()))
     login(client, delegate)
-    url = client.get(f"/api/v1/meetings/documents/{document.pk}/").json()["versions"][0][
+    url = client.get(f"/api/v1/meeting-documents/{document.pk}/").json()["versions"][0][
         "download_url"
     ]
     response = client.get(url)
@@ -192,3 +193,29 @@ def test_the_schema_describes_these_endpoints_without_warnings(
         "consultations_answer",
     ):
         assert f"operationId: {operation}" in text
+
+
+def test_the_office_withdraws_a_document_from_publication(
+    session: Meeting, city_staff: User, delegate: User, client: Client, login: Any
+) -> None:
+    document = add(session, city_staff)
+    services.publish_document(document_id=document.pk, expected_version=None, actor=city_staff)
+    document.refresh_from_db()
+    url = f"/api/v1/meeting-documents/{document.pk}/unpublish/"
+    body = {"expected_version": document.version, "reason": "Công bố nhầm"}
+    login(client, delegate)
+    assert client.post(url, body, content_type="application/json").status_code == 403
+    login(client, city_staff)
+    missing = client.post(
+        url, {"expected_version": document.version}, content_type="application/json"
+    )
+    assert missing.status_code == 400
+    assert "reason" in missing.json()["error"]["fields"]
+    done = client.post(url, body, content_type="application/json")
+    assert done.status_code == 200
+    assert done.json()["visibility"] == "participants"
+    again = client.post(
+        url, {**body, "expected_version": document.version + 1}, content_type="application/json"
+    )
+    assert again.status_code == 409
+    assert again.json()["error"]["code"] == "conflict"

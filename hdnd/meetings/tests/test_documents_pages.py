@@ -132,6 +132,57 @@ def test_the_office_uploads_a_version_and_publishes(
     assert document.visibility == Visibility.PUBLISHED
 
 
+def test_the_office_withdraws_a_document_from_publication(
+    session: Meeting, city_staff: User, delegate: User, client: Client, login: Any
+) -> None:
+    document = add(session, city_staff)
+    services.publish_document(document_id=document.pk, expected_version=None, actor=city_staff)
+    document.refresh_from_db()
+    url = f"/meetings/documents/{document.pk}/unpublish/"
+    login(client, delegate)
+    assert client.post(url, {"version": document.version, "reason": "x"}).status_code == 403
+    login(client, city_staff)
+    page = client.get(f"/meetings/documents/{document.pk}/").content.decode()
+    assert "Thôi công khai" in page
+    refused = client.post(url, {"version": document.version, "reason": ""})
+    assert refused.status_code == 400
+    assert "Lý do" in refused.content.decode()
+    stale = client.post(url, {"version": document.version - 1, "reason": "Công bố nhầm"})
+    assert stale.status_code == 400
+    # What was typed stays in the form.
+    assert "Công bố nhầm" in stale.content.decode()
+    document.refresh_from_db()
+    assert document.visibility == Visibility.PUBLISHED
+    done = client.post(url, {"version": document.version, "reason": "Công bố nhầm"})
+    assert done.status_code == 302
+    document.refresh_from_db()
+    assert document.visibility == Visibility.PARTICIPANTS
+
+
+def test_anyone_downloads_a_published_document_from_the_public_page(
+    session: Meeting, city_staff: User, client: Client
+) -> None:
+    document = add(session, city_staff)
+    url = f"/public/meetings/{session.pk}/documents/{document.pk}/file/"
+    assert client.get(url).status_code == 404
+    services.publish_document(document_id=document.pk, expected_version=None, actor=city_staff)
+    page = client.get(f"/public/meetings/{session.pk}/").content.decode()
+    assert url in page
+    response = client.get(url)
+    assert response.status_code == 200
+    stored = document.versions.get()
+    with stored.file.open("rb") as original:
+        # As stored: a public copy carries no reader's stamp.
+        assert response.getvalue() == original.read()
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "attachment" in response["Content-Disposition"]
+    # Another meeting's address, or a closed meeting, gives nothing.
+    other = f"/public/meetings/{session.pk + 1000}/documents/{document.pk}/file/"
+    assert client.get(other).status_code == 404
+    Meeting.objects.filter(pk=session.pk).update(is_closed=True)
+    assert client.get(url).status_code == 404
+
+
 def test_a_delegate_cannot_publish(
     session: Meeting, city_staff: User, delegate: User, client: Client, login: Any
 ) -> None:

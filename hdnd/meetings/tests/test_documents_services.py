@@ -250,6 +250,44 @@ def test_publishing_makes_it_public_once(
         services.publish_document(document_id=document.pk, expected_version=None, actor=city_staff)
 
 
+def test_withdrawing_from_publication_needs_a_reason_and_is_kept_in_the_history(
+    session: Meeting, add_doc: Callable[..., Document], city_staff: User
+) -> None:
+    document = add_doc()
+    with pytest.raises(Conflict):
+        services.unpublish_document(
+            document_id=document.pk, expected_version=None, actor=city_staff, reason="Nhầm"
+        )
+    services.publish_document(document_id=document.pk, expected_version=None, actor=city_staff)
+    document.refresh_from_db()
+    for reason in ("", "   ", "x" * 501):
+        with pytest.raises(DomainError) as refused:
+            services.unpublish_document(
+                document_id=document.pk,
+                expected_version=document.version,
+                actor=city_staff,
+                reason=reason,
+            )
+        assert "reason" in refused.value.fields
+    with pytest.raises(StaleVersion):
+        services.unpublish_document(
+            document_id=document.pk, expected_version=1, actor=city_staff, reason="Nhầm"
+        )
+    services.unpublish_document(
+        document_id=document.pk,
+        expected_version=document.version,
+        actor=city_staff,
+        reason="Công bố nhầm bản dự thảo",
+    )
+    document.refresh_from_db()
+    assert document.visibility == Visibility.PARTICIPANTS
+    assert document.published_at is None
+    assert list(queries.published_documents(session)) == []
+    event = AuditEvent.objects.filter(action="meeting.document.unpublish").get()
+    assert event.changes["reason"] == "Công bố nhầm bản dự thảo"
+    assert event.changes["visibility"] == [Visibility.PUBLISHED, Visibility.PARTICIPANTS]
+
+
 def test_a_closed_meeting_publishes_nothing_to_the_public(
     session: Meeting, add_doc: Callable[..., Document], city_staff: User
 ) -> None:

@@ -22,6 +22,7 @@ from hdnd.meetings.forms.documents import (
     NoteForm,
     PublishForm,
     SearchForm,
+    UnpublishForm,
     VersionForm,
 )
 from hdnd.meetings.models import Document, Meeting
@@ -109,6 +110,7 @@ def _document_context(request: HttpRequest, document: Document) -> dict[str, Any
         "can_manage": can_manage,
         "version_form": VersionForm(initial={"version": document.version}) if can_manage else None,
         "publish_form": PublishForm(initial={"version": document.version}),
+        "unpublish_form": UnpublishForm(initial={"version": document.version}),
         "note": note,
         "note_form": NoteForm(initial={"text": note.text if note else ""}),
         "highlight_form": HighlightForm(),
@@ -163,6 +165,29 @@ def publish(request: HttpRequest, document_id: int) -> HttpResponse:
     else:
         messages.success(request, _("The document is published."))
     return redirect("meetings:document", document_id=found.pk)
+
+
+@require_POST
+def unpublish(request: HttpRequest, document_id: int) -> HttpResponse:
+    """Withdraw a published document from the public page, with the reason; a refused
+    form comes back with what was typed."""
+    found = meeting_access.access_document_manage(user=request.user, document_id=document_id)
+    form = UnpublishForm(request.POST)
+    if form.is_valid():
+        try:
+            services.unpublish_document(
+                document_id=found.pk,
+                expected_version=form.cleaned_data["version"],
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as error:
+            add_domain_error(form, error, always_on_top=True)
+        else:
+            messages.success(request, _("The document is for participants only again."))
+            return redirect("meetings:document", document_id=found.pk)
+    context = {**_document_context(request, found), "unpublish_form": form}
+    return render(request, "meetings/documents/document.html", context, status=400)
 
 
 @require_GET
@@ -271,6 +296,7 @@ urlpatterns = [
     path("documents/<int:document_id>/", document, name="document"),
     path("documents/<int:document_id>/versions/", new_version, name="document_new_version"),
     path("documents/<int:document_id>/publish/", publish, name="document_publish"),
+    path("documents/<int:document_id>/unpublish/", unpublish, name="document_unpublish"),
     path("documents/<int:document_id>/note/", note_save, name="document_note"),
     path("documents/<int:document_id>/highlights/", highlight_add, name="document_highlight_add"),
     path(

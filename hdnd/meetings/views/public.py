@@ -1,5 +1,5 @@
 """Public pages (no sign-in): a council's meetings that are not closed, each with its
-agenda, published documents, published resolutions and the results of its closed polls
+agenda, published documents (their current files to download), published resolutions and the results of its closed polls
 (counts only: how a delegate voted stays in the roll call for the council)."""
 
 from pathlib import Path
@@ -11,51 +11,26 @@ from django.utils.translation import gettext as _
 
 from hdnd.core.errors import NotFound
 from hdnd.councils.access import access_council
-from hdnd.meetings.models import (
-    AgendaItem,
-    Document,
-    Meeting,
-    MeetingStatus,
-    Resolution,
-    Visibility,
-)
-from hdnd.meetings.queries.minutes import CHOICE_LABELS_VI, agenda_numbers, closed_polls
-
-PUBLIC_STATES = [MeetingStatus.PLANNED, MeetingStatus.IN_PROGRESS, MeetingStatus.ENDED]
-
-
-def _public_meeting(meeting_id: int) -> Meeting:
-    meeting = (
-        Meeting.objects.select_related("council", "term")
-        .filter(id=meeting_id, is_closed=False, status__in=PUBLIC_STATES)
-        .first()
-    )
-    if meeting is None:
-        raise NotFound(_("This meeting does not exist."))
-    return meeting
+from hdnd.meetings.queries import public
+from hdnd.meetings.queries.minutes import CHOICE_LABELS_VI, closed_polls
 
 
 def council_meetings(request: HttpRequest, council_id: int) -> HttpResponse:
     council = access_council(user=request.user, council_id=council_id)
-    meetings = Meeting.objects.filter(
-        council=council, is_closed=False, status__in=PUBLIC_STATES
-    ).order_by("-starts_on", "-id")
     return render(
-        request, "meetings/public/council.html", {"council": council, "meetings": meetings}
+        request,
+        "meetings/public/council.html",
+        {"council": council, "meetings": public.public_meetings(council)},
     )
 
 
 def meeting_page(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = _public_meeting(meeting_id)
+    meeting = public.public_meeting(meeting_id)
     context = {
         "meeting": meeting,
-        "agenda": agenda_numbers(list(AgendaItem.objects.filter(meeting=meeting))),
-        "documents": Document.objects.filter(
-            meeting=meeting, visibility=Visibility.PUBLISHED
-        ).order_by("position", "id"),
-        "resolutions": Resolution.objects.filter(
-            meeting=meeting, published_at__isnull=False
-        ).order_by("adopted_on", "id"),
+        "agenda": public.public_agenda(meeting),
+        "documents": public.published_documents(meeting),
+        "resolutions": public.published_resolutions(meeting),
         "polls": closed_polls(meeting),
         "choice_labels": CHOICE_LABELS_VI,
     }
@@ -63,10 +38,8 @@ def meeting_page(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 
 def resolution_file(request: HttpRequest, meeting_id: int, resolution_id: int) -> FileResponse:
-    meeting = _public_meeting(meeting_id)
-    resolution = Resolution.objects.filter(
-        id=resolution_id, meeting=meeting, published_at__isnull=False
-    ).first()
+    meeting = public.public_meeting(meeting_id)
+    resolution = public.published_resolutions(meeting).filter(id=resolution_id).first()
     if resolution is None or not resolution.file:
         raise NotFound(_("This resolution has no file."))
     return FileResponse(
@@ -77,9 +50,28 @@ def resolution_file(request: HttpRequest, meeting_id: int, resolution_id: int) -
     )
 
 
+def document_file(request: HttpRequest, meeting_id: int, document_id: int) -> FileResponse:
+    """A published document's current version, as stored: it is public, so it carries no
+    reader's stamp (participants-only documents never come through here)."""
+    version = public.published_file(public.public_meeting(meeting_id), document_id)
+    response = FileResponse(
+        version.file.open("rb"),
+        as_attachment=True,
+        filename=version.filename,
+        content_type=version.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 urlpatterns = [
     path("council/<int:council_id>/", council_meetings, name="council"),
     path("<int:meeting_id>/", meeting_page, name="meeting"),
+    path(
+        "<int:meeting_id>/documents/<int:document_id>/file/",
+        document_file,
+        name="document_file",
+    ),
     path(
         "<int:meeting_id>/resolutions/<int:resolution_id>/file/",
         resolution_file,
