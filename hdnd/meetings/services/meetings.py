@@ -738,14 +738,21 @@ def remove_sitting(*, meeting_id: int, sitting_id: int, actor: Any) -> None:
         meeting = lock_meeting(meeting_id)
         require_state(meeting, "sittings")
         sitting = _sitting(meeting, sitting_id)
-        if sitting.status != SittingStatus.PLANNED or sitting.attendance.exists():
+        if sitting.status != SittingStatus.PLANNED:
             raise NotAllowedNow(_("Only a sitting that never opened can be removed."))
+        # Leave given ahead for a sitting that will not be held goes with it; the history
+        # keeps who had asked for it.
+        leave = [
+            {"person_id": row.participant.person_id, "status": row.status, "reason": row.reason}
+            for row in sitting.attendance.select_related("participant").order_by("id")
+        ]
         record(
             meeting,
             actor=actor,
             action="sitting.remove",
             obj=sitting,
             summary=_("Sitting %(number)s removed.") % {"number": sitting.number},
+            changes={"attendance_removed": leave} if leave else None,
         )
         sitting.delete()
         announce(meeting.pk, "meeting")

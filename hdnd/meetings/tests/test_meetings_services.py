@@ -434,6 +434,32 @@ def test_sittings_are_numbered_and_only_one_opens_at_a_time(
         services.remove_sitting(meeting_id=planned.pk, sitting_id=first.pk, actor=city_staff)
 
 
+def test_a_planned_sitting_is_removed_with_the_leave_given_for_it(
+    planned: Meeting, city_staff: User
+) -> None:
+    from hdnd.meetings.services.attendance import record_attendance
+
+    sitting = services.add_sitting(
+        meeting_id=planned.pk, actor=city_staff, date=DAY, part=SittingPart.MORNING
+    )
+    member = planned.participants.filter(role="delegate").first()
+    assert member is not None
+    record_attendance(
+        meeting_id=planned.pk,
+        participant_id=member.pk,
+        actor=city_staff,
+        status="absent_excused",
+        reason="Công tác nước ngoài",
+        sitting_id=sitting.pk,
+    )
+    services.remove_sitting(meeting_id=planned.pk, sitting_id=sitting.pk, actor=city_staff)
+    assert not Sitting.objects.filter(pk=sitting.pk).exists()
+    event = AuditEvent.objects.filter(action="meeting.sitting.remove").get()
+    assert event.changes["attendance_removed"] == [
+        {"person_id": member.person_id, "status": "absent_excused", "reason": "Công tác nước ngoài"}
+    ]
+
+
 def test_the_database_allows_one_open_sitting(session: Meeting) -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
         Sitting.objects.create(
