@@ -184,7 +184,7 @@ def test_the_panel_loads_itself_when_included_without_its_data(
         {"meeting": session, "participant": None, "can_run": False},
     )
     assert f'hx-get="/meetings/{session.pk}/panels/speakers/"' in html
-    assert 'hx-trigger="load, hdnd:speakers from:body"' in html
+    assert 'hx-trigger="load, meeting:speakers from:body"' in html
 
 
 def test_the_speaker_partial_stands_alone(

@@ -9,7 +9,7 @@
  * On each update it
  * - fills every element with data-live="<path>" (e.g. "attendance.present",
  *   "poll.voted") with that value of the state;
- * - dispatches on <body> the events "meeting:<topic>" (and "hdnd:<topic>") of each topic
+ * - dispatches on <body> the event "meeting:<topic>" of each topic
  *   that changed, which htmx panels listen to (hx-trigger="meeting:agenda from:body") to
  *   fetch their partial; "meeting:poll" only when a poll opens, closes or changes, and
  *   "meeting:poll-count" on every count (the chair's console);
@@ -27,7 +27,8 @@
   if (!script || !script.dataset.socket) {
     return;
   }
-  var t = window.gettext || function (text) { return text; };
+  // Named gettext so that makemessages -d djangojs finds the strings.
+  var gettext = window.gettext || function (text) { return text; };
   var interpolate = window.interpolate || function (text, values) {
     return text.replace(/%\(\w+\)s/g, function (key) { return values[key.slice(2, -2)]; });
   };
@@ -53,11 +54,11 @@
   function showBadge(state) {
     badge.dataset.state = state;
     if (state === "online") {
-      badge.textContent = t("Live");
+      badge.textContent = gettext("Live");
     } else if (state === "refused") {
-      badge.textContent = t("Live updates are not available: reload the page.");
+      badge.textContent = gettext("Live updates are not available: reload the page.");
     } else {
-      badge.textContent = t("Reconnecting…");
+      badge.textContent = gettext("Reconnecting…");
     }
   }
 
@@ -148,10 +149,10 @@
       return;
     }
     if (mine.voted) {
-      castStatus(interpolate(t("Your vote was recorded at %(time)s."),
+      castStatus(interpolate(gettext("Your vote was recorded at %(time)s."),
                              { time: timeOf(mine.cast_at) }, true), "recorded");
     } else if (Object.keys(pending).length) {
-      castStatus(t("Your vote was not recorded. Please vote again."), "error");
+      castStatus(gettext("Your vote was not recorded. Please vote again."), "error");
     }
     pending = {};
   }
@@ -169,7 +170,6 @@
     }
     topics.forEach(function (topic) {
       fire("meeting:" + topic, state);
-      fire("hdnd:" + topic, state);
     });
     if (state.poll) {
       fire("meeting:poll-count", state);
@@ -182,7 +182,7 @@
 
   function onCastResult(message) {
     delete pending[message.request_id];
-    castStatus(interpolate(t("Your vote was recorded at %(time)s."),
+    castStatus(interpolate(gettext("Your vote was recorded at %(time)s."),
                            { time: timeOf(message.cast_at) }, true), "recorded");
     fire("meeting:poll", null);
   }
@@ -236,7 +236,7 @@
         lastSections = {};
         lastPollKey = null;
         ["agenda", "attendance", "speakers", "questions", "documents", "poll"].forEach(
-          function (topic) { fire("meeting:" + topic, null); fire("hdnd:" + topic, null); }
+          function (topic) { fire("meeting:" + topic, null); }
         );
       }
       wasConnected = true;
@@ -315,7 +315,7 @@
     requestCounter += 1;
     var requestId = "cast-" + Date.now() + "-" + requestCounter;
     pending[requestId] = true;
-    castStatus(t("Sending your vote…"), "sending");
+    castStatus(gettext("Sending your vote…"), "sending");
     socket.send(JSON.stringify({
       action: "cast",
       poll: poll,
