@@ -8,6 +8,7 @@ diacritics-free form made by lib/vietnamese.py; services keep them up to date.
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class UnitLevel(models.TextChoices):
@@ -486,7 +487,7 @@ class AgencyOfficial(models.Model):
     person = models.ForeignKey(
         Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="official_posts"
     )
-    title = models.CharField(_("title"), max_length=150)
+    title = models.CharField(pgettext_lazy("a person's post", "title"), max_length=150)
     is_head = models.BooleanField(_("head of agency"), default=False)
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PollKind(models.TextChoices):
@@ -54,7 +55,7 @@ CHOICES_BY_KIND: dict[str, tuple[str, ...]] = {
 class Poll(models.Model):
     meeting = models.ForeignKey(
         "meetings.Meeting",
-        verbose_name=_("meeting"),
+        verbose_name=pgettext_lazy("council meeting", "meeting"),
         on_delete=models.PROTECT,
         related_name="polls",
     )
@@ -176,7 +177,7 @@ class PollSubject(models.Model):
     poll = models.ForeignKey(
         Poll, verbose_name=_("poll"), on_delete=models.CASCADE, related_name="subjects"
     )
-    position = models.PositiveSmallIntegerField(_("position"))
+    position = models.PositiveSmallIntegerField(pgettext_lazy("order", "position"))
     label = models.CharField(_("label"), max_length=300)
     person = models.ForeignKey(
         "councils.Person",

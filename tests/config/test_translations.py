@@ -9,6 +9,9 @@ from django.core.management import call_command
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOG = ROOT / "locale" / "vi" / "LC_MESSAGES" / "django.po"
+# The strings of the JavaScript (the live room), served by /jsi18n/.
+JS_CATALOG = ROOT / "locale" / "vi" / "LC_MESSAGES" / "djangojs.po"
+CATALOGS = [CATALOG, JS_CATALOG]
 _STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
 
 
@@ -35,18 +38,20 @@ def _entries(po_text: str) -> list[tuple[str, str, bool]]:
     return entries
 
 
-def test_the_vietnamese_catalog_translates_every_message():
-    entries = _entries(CATALOG.read_text(encoding="utf-8"))
+@pytest.mark.parametrize("catalog", CATALOGS, ids=["django", "djangojs"])
+def test_the_vietnamese_catalog_translates_every_message(catalog: Path) -> None:
+    entries = _entries(catalog.read_text(encoding="utf-8"))
     assert entries
     missing = [msgid for msgid, msgstr, fuzzy in entries if not msgstr or fuzzy]
     assert missing == []
 
 
-def test_the_catalog_keeps_every_placeholder():
+@pytest.mark.parametrize("catalog", CATALOGS, ids=["django", "djangojs"])
+def test_the_catalog_keeps_every_placeholder(catalog: Path) -> None:
     placeholder = re.compile(r"%\(\w+\)[sd]|%[sd]")
     wrong = [
         msgid
-        for msgid, msgstr, _ in _entries(CATALOG.read_text(encoding="utf-8"))
+        for msgid, msgstr, _ in _entries(catalog.read_text(encoding="utf-8"))
         if sorted(placeholder.findall(msgid)) != sorted(placeholder.findall(msgstr))
     ]
     assert wrong == []
@@ -69,6 +74,37 @@ def test_no_message_in_the_code_is_missing_from_the_catalog(tmp_path, settings, 
     entries = _entries((target / "django.po").read_text(encoding="utf-8"))
     missing = [msgid for msgid, msgstr, fuzzy in entries if not msgstr or fuzzy]
     assert missing == []
+
+
+@pytest.mark.skipif(shutil.which("xgettext") is None, reason="GNU gettext is not installed")
+def test_no_message_in_the_javascript_is_missing_from_its_catalog(tmp_path, settings, monkeypatch):
+    target = tmp_path / "locale" / "vi" / "LC_MESSAGES"
+    target.mkdir(parents=True)
+    shutil.copy(JS_CATALOG, target / "djangojs.po")
+    sources = tmp_path / "src"
+    sources.mkdir()
+    (sources / "hdnd").symlink_to(ROOT / "hdnd")
+    settings.LOCALE_PATHS = [tmp_path / "locale"]
+    monkeypatch.chdir(sources)
+    call_command(
+        "makemessages",
+        locale=["vi"],
+        domain="djangojs",
+        symlinks=True,
+        no_obsolete=True,
+        verbosity=0,
+    )
+    entries = _entries((target / "djangojs.po").read_text(encoding="utf-8"))
+    assert "Live" in [msgid for msgid, _, _ in entries]
+    missing = [msgid for msgid, msgstr, fuzzy in entries if not msgstr or fuzzy]
+    assert missing == []
+
+
+@pytest.mark.django_db
+def test_the_javascript_catalog_is_vietnamese(client):
+    catalog = client.get("/jsi18n/")
+    assert catalog.status_code == 200
+    assert "Tr\\u1ef1c tuy\\u1ebfn" in catalog.text or "Trực tuyến" in catalog.text
 
 
 @pytest.mark.django_db

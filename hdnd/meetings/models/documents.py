@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hdnd.lib.pdfsign import SignatureStatus
 
@@ -27,7 +28,7 @@ class Visibility(models.TextChoices):
 class Document(models.Model):
     meeting = models.ForeignKey(
         "meetings.Meeting",
-        verbose_name=_("meeting"),
+        verbose_name=pgettext_lazy("council meeting", "meeting"),
         on_delete=models.CASCADE,
         related_name="documents",
     )
@@ -50,7 +51,7 @@ class Document(models.Model):
         default=Visibility.PARTICIPANTS,
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
-    position = models.PositiveIntegerField(_("position"), default=0)
+    position = models.PositiveIntegerField(pgettext_lazy("order", "position"), default=0)
     # Folded title, number and the current version's text, for search.
     search_text = models.TextField(editable=False, default="")
     version = models.PositiveIntegerField(default=1, editable=False)

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hdnd.lib.pdfsign import SignatureStatus
 
@@ -133,7 +134,7 @@ class QuestionTopic(models.Model):
 
     meeting = models.ForeignKey(
         "meetings.Meeting",
-        verbose_name=_("meeting"),
+        verbose_name=pgettext_lazy("council meeting", "meeting"),
         on_delete=models.CASCADE,
         related_name="question_topics",
     )
@@ -146,7 +147,7 @@ class QuestionTopic(models.Model):
         related_name="question_topics",
     )
     title = models.CharField(_("topic"), max_length=500)
-    position = models.PositiveIntegerField(_("position"), default=0)
+    position = models.PositiveIntegerField(pgettext_lazy("order", "position"), default=0)
     # The respondents answering on this topic (heads of departments).
     respondents = models.ManyToManyField(
         "meetings.Participant", verbose_name=_("respondents"), blank=True, related_name="+"
@@ -165,13 +166,13 @@ class QuestionTopic(models.Model):
 
 
 class QuestionKind(models.TextChoices):
-    QUESTION = "question", _("Question")
+    QUESTION = "question", pgettext_lazy("questioning (chất vấn)", "Question")
     FOLLOW_UP = "follow_up", _("Follow-up question (tái chất vấn)")
     DEBATE = "debate", _("Debate")
 
 
 class QuestionStatus(models.TextChoices):
-    REGISTERED = "registered", _("Registered")
+    REGISTERED = "registered", pgettext_lazy("question status", "Registered")
     ASKED = "asked", _("Asked")
     ANSWERED = "answered", _("Answered")
     WITHDRAWN = "withdrawn", _("Withdrawn")
@@ -180,7 +181,7 @@ class QuestionStatus(models.TextChoices):
 class Question(models.Model):
     meeting = models.ForeignKey(
         "meetings.Meeting",
-        verbose_name=_("meeting"),
+        verbose_name=pgettext_lazy("council meeting", "meeting"),
         on_delete=models.CASCADE,
         related_name="questions",
     )
@@ -252,7 +253,7 @@ class Resolution(models.Model):
 
     meeting = models.ForeignKey(
         "meetings.Meeting",
-        verbose_name=_("meeting"),
+        verbose_name=pgettext_lazy("council meeting", "meeting"),
         on_delete=models.PROTECT,
         related_name="resolutions",
     )

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class MeetingKind(models.TextChoices):
@@ -108,8 +109,8 @@ class Meeting(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
-        verbose_name = _("meeting")
-        verbose_name_plural = _("meetings")
+        verbose_name = pgettext_lazy("council meeting", "meeting")
+        verbose_name_plural = pgettext_lazy("council meeting", "meetings")
         ordering = ["-starts_on", "-id"]
         constraints = [
             models.CheckConstraint(
@@ -163,7 +164,10 @@ class Sitting(models.Model):
     sitting; a poll belongs to the sitting it is held in."""
 
     meeting = models.ForeignKey(
-        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="sittings"
+        Meeting,
+        verbose_name=pgettext_lazy("council meeting", "meeting"),
+        on_delete=models.CASCADE,
+        related_name="sittings",
     )
     number = models.PositiveSmallIntegerField(_("number"))
     date = models.DateField(_("date"))
@@ -205,7 +209,10 @@ VOTING_ROLES = frozenset({ParticipantRole.CHAIR, ParticipantRole.DELEGATE})
 
 class Participant(models.Model):
     meeting = models.ForeignKey(
-        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="participants"
+        Meeting,
+        verbose_name=pgettext_lazy("council meeting", "meeting"),
+        on_delete=models.CASCADE,
+        related_name="participants",
     )
     person = models.ForeignKey(
         "councils.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="+"
@@ -267,7 +274,10 @@ class AgendaItem(models.Model):
     """An item of the agenda, possibly under another. `position` orders siblings."""
 
     meeting = models.ForeignKey(
-        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="agenda_items"
+        Meeting,
+        verbose_name=pgettext_lazy("council meeting", "meeting"),
+        on_delete=models.CASCADE,
+        related_name="agenda_items",
     )
     parent = models.ForeignKey(
         "self",
@@ -277,7 +287,7 @@ class AgendaItem(models.Model):
         on_delete=models.CASCADE,
         related_name="children",
     )
-    position = models.PositiveIntegerField(_("position"), default=0)
+    position = models.PositiveIntegerField(pgettext_lazy("order", "position"), default=0)
     title = models.CharField(_("title"), max_length=500)
     description = models.TextField(_("description"), blank=True)
     presenter = models.ForeignKey(

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from hdnd.core.errors import DomainError, NotFound
 from hdnd.councils.models import Person
@@ -87,7 +88,7 @@ def _check_fields(meeting: Meeting, values: dict[str, Any], item: AgendaItem | N
     parent: AgendaItem | None = values.get("parent")
     if parent is not None:
         if parent.meeting_id != meeting.pk:
-            errors["parent"] = [_("Choose an item of this meeting.")]
+            errors["parent"] = [pgettext("agenda item", "Choose an item of this meeting.")]
         else:
             ancestor: AgendaItem | None = parent
             while ancestor is not None:

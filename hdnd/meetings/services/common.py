@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import models, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from hdnd.core.audit import record_event
 from hdnd.core.errors import Conflict, DomainError, NotFound
@@ -47,7 +48,7 @@ def lock_meeting(meeting_id: int, *, expected_version: int | None = None) -> Mee
         .first()
     )
     if meeting is None:
-        raise NotFound(_("This meeting does not exist."))
+        raise NotFound(pgettext("council meeting", "This meeting does not exist."))
     check_version(meeting.version, expected_version)
     return meeting
 

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hdnd.core.errors import DomainError
 from hdnd.councils.models import AdministrativeUnit, Agency, Council, DelegateGroup, Membership
@@ -231,7 +232,9 @@ class CancelForm(forms.Form):
 
 class SpotAnswerForm(forms.Form):
     official_name = forms.CharField(label=_("Official"), max_length=150)
-    official_title = forms.CharField(label=_("Title"), required=False, max_length=200)
+    official_title = forms.CharField(
+        label=pgettext_lazy("a person's post", "Title"), required=False, max_length=200
+    )
     agency = forms.ModelChoiceField(
         label=_("Agency"),
         required=False,

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class MeetingTiming(models.TextChoices):
@@ -126,7 +127,9 @@ class SpotAnswer(models.Model):
         related_name="spot_answers",
     )
     official_name = models.CharField(_("official"), max_length=150)
-    official_title = models.CharField(_("title"), max_length=200, blank=True)
+    official_title = models.CharField(
+        pgettext_lazy("a person's post", "title"), max_length=200, blank=True
+    )
     agency = models.ForeignKey(
         "councils.Agency",
         verbose_name=_("agency"),

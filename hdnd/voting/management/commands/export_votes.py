@@ -4,7 +4,7 @@ import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from hdnd.meetings.models import Meeting
 from hdnd.voting.export import popolo, votes_csv
@@ -21,7 +21,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         meeting = Meeting.objects.filter(id=options["meeting"]).first()
         if meeting is None:
-            raise CommandError(_("This meeting does not exist."))
+            raise CommandError(pgettext("council meeting", "This meeting does not exist."))
         if options["format"] == "csv":
             self.stdout.write(votes_csv(meeting), ending="")
         else:
