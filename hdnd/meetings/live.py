@@ -172,6 +172,24 @@ def _schedule(loop: asyncio.AbstractEventLoop, meeting_id: int, topics: set[str]
 _publisher = _Publisher()
 
 
+def flush(timeout: float = 5.0) -> None:
+    """Wait until the updates handed to the process's publishing thread are sent. A
+    command that changes meetings calls it before it exits: at interpreter shutdown the
+    thread could no longer send them."""
+    loop = _publisher.loop
+    if loop is None or _publisher.pid != os.getpid():
+        return
+
+    async def drain() -> None:
+        while _tasks:
+            await asyncio.gather(*list(_tasks), return_exceptions=True)
+
+    try:
+        asyncio.run_coroutine_threadsafe(drain(), loop).result(timeout)
+    except TimeoutError:
+        logger.warning("live updates still pending after %s s", timeout)
+
+
 def publish(meeting_id: int, topics: Iterable[str]) -> None:
     """Push the meeting's new state for `topics` to every client of the room. Call it after
     the change committed (`announce` does). It returns at once: the update is sent from

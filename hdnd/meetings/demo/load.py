@@ -77,7 +77,7 @@ def _upload(name: str, *lines: str) -> SimpleUploadedFile:
 
 def delegate_accounts(city: Council, term: Term) -> dict[int, User]:
     """A user for every delegate of the term (person id → user): the ones load_demo made,
-    and `daibieu001`… for the others, with the demo password."""
+    and `daibieu001`, `daibieu002`… for the others, with the demo password."""
     seats = list(
         term.memberships.filter(end_date__isnull=True).select_related("person").order_by("id")
     )
@@ -85,14 +85,15 @@ def delegate_accounts(city: Council, term: Term) -> dict[int, User]:
         user.person_id: user for user in User.objects.filter(person__in=[s.person for s in seats])
     }
     password = make_password(DEMO_PASSWORD)
-    new = []
-    for index, seat in enumerate(seats, start=1):
+    new: list[User] = []
+    for seat in seats:
         if seat.person_id in users:
             continue
         family, _sep, given = seat.person.full_name.rpartition(" ")
         new.append(
             User(
-                username=f"daibieu{index:03d}",
+                # Numbered without gaps: daibieu001 … daibieuNNN.
+                username=f"daibieu{len(new) + 1:03d}",
                 first_name=given,
                 last_name=family,
                 password=password,

@@ -12,7 +12,8 @@ from hdnd.meetings.demo.load import FIRST_SESSION_TITLE, NEXT_SESSION_TITLE, loa
 from hdnd.meetings.models import Meeting, MeetingStatus, Participant, Resolution
 from hdnd.voting.models import Poll, PollSeal, PollStatus
 
-pytestmark = [pytest.mark.django_db]
+# Smoke: `make run` loads this demo on SQLite, so CI loads it there too.
+pytestmark = [pytest.mark.django_db, pytest.mark.smoke]
 
 
 @pytest.fixture

@@ -7,7 +7,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from hdnd.accounts.models import User
 from hdnd.councils.demo.load import city_council
+from hdnd.meetings import live
 from hdnd.meetings.demo.load import first_chair_username, load_meeting_demo
 
 
@@ -33,16 +35,18 @@ class Command(BaseCommand):
             raise CommandError(_("Load the council demo first: manage.py load_demo"))
         started = time.monotonic()
         created = load_meeting_demo(city=city, progress=self.stdout.write)
+        live.flush()
         if created is None:
             self.stdout.write(self.style.NOTICE(_("The meetings demo is already loaded.")))
             return
         summary = ", ".join(f"{name} {count}" for name, count in sorted(created.items()))
         self.stdout.write(self.style.SUCCESS(_("Created: %(created)s") % {"created": summary}))
+        accounts = User.objects.filter(username__regex=r"^daibieu[0-9]{3}$").count()
         self.stdout.write(
             _(
-                "Every delegate has an account (daibieu001 … with the demo password); the "
-                "chair signs in as %(chair)s."
+                "Delegates without a demo account got one: daibieu001 … daibieu%(last)03d, "
+                "with the demo password; the chair signs in as %(chair)s."
             )
-            % {"chair": first_chair_username(city) or "—"}
+            % {"last": accounts, "chair": first_chair_username(city) or "—"}
         )
         self.stdout.write(_("Done in %(seconds).1f s.") % {"seconds": time.monotonic() - started})
