@@ -181,6 +181,8 @@ def test_the_projector_follows_the_room_live(
         projector.locator("#display-body", has_text=POLL_TITLE).wait_for()
         subject_id = draft.subjects.get().pk
         cast_ballot(poll_id=draft.pk, user=delegate, choices={subject_id: "yes"}, channel="web")
+        # The count moves on the big screen while the poll is open, without reloading.
+        projector.locator("#display-body", has_text=re.compile(r"\b1 đã biểu quyết")).wait_for()
         close_poll(poll_id=draft.pk, actor=chair)
         # 1 in favour of 10 delegates: 10.00 % of all, in the result table.
         projector.locator("table.display-table", has_text="10.00").wait_for()

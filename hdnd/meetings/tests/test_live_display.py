@@ -89,3 +89,10 @@ def test_the_scripts_translations_are_served(client: Client) -> None:
 
     assert response.status_code == 200
     assert b"gettext" in response.content
+
+
+def test_an_ended_meeting_says_so_on_the_big_screen(session: Meeting) -> None:
+    Meeting.objects.filter(pk=session.pk).update(status="ended")
+    page = Client().get(_url(session), {"part": "body"}).content.decode()
+    assert "Cuộc họp đã kết thúc." in page
+    assert "đại biểu có mặt" not in page

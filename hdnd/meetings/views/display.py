@@ -24,6 +24,7 @@ def display_context(meeting: Meeting) -> dict[str, Any]:
     state = room_state(meeting)
     poll = state["poll"]
     labels = dict(Choice.choices)
+    order = {choice: index for index, choice in enumerate(labels)}
     rows: list[dict[str, Any]] = []
     # Counts only when the poll shows them (a secret poll: once closed); never who voted how.
     for subject in poll["subjects"] if poll is not None else []:
@@ -40,7 +41,10 @@ def display_context(meeting: Meeting) -> dict[str, Any]:
                         "count": count,
                         "percentage": subject["percentages"].get(choice, ""),
                     }
-                    for choice, count in subject["counts"].items()
+                    # In the ballot's order (a frozen result keeps its keys sorted).
+                    for choice, count in sorted(
+                        subject["counts"].items(), key=lambda pair: order.get(pair[0], len(order))
+                    )
                 ],
             }
         )

@@ -39,6 +39,7 @@
   var attempts = 0;
   var latestAt = 0;
   var lastPollKey = null;
+  var lastPollText = null;
   var lastSections = {};
   var pending = {};
   var wasConnected = false;
@@ -165,9 +166,12 @@
     var state = message.state;
     fillCounters(state);
     var topics = changedTopics(message);
-    if (refreshUrl && topics.length) {
+    // The projector re-renders its body on any change, a poll's count included.
+    var pollText = JSON.stringify(state.poll || null);
+    if (refreshUrl && (topics.length || pollText !== lastPollText)) {
       refreshDisplay();
     }
+    lastPollText = pollText;
     topics.forEach(function (topic) {
       fire("meeting:" + topic, state);
     });
