@@ -312,9 +312,9 @@ def may_see_results(user: Any, consultation: Consultation) -> bool:
 
 
 def may_verify_seals(user: Any, council_id: int) -> bool:
-    if is_manager(user, council_id):
-        return True
-    return Role.STANDING_COMMITTEE in council_roles(user, council_id)
+    """The council's readers (its delegates, the chair among them, its committees and
+    office): the seals cover results that are public once closed."""
+    return is_reader(user, council_id)
 
 
 def access_council_seals(*, user: Any, council_id: int) -> Council:

@@ -6,7 +6,7 @@ from typing import Any
 
 from hdnd.meetings.access import can_run, participant_of
 from hdnd.meetings.models import Meeting
-from hdnd.meetings.queries.attendance import is_present
+from hdnd.meetings.queries.attendance import is_present, quorum
 from hdnd.voting.forms import PollForm
 from hdnd.voting.models import Choice, Poll, PollStatus
 from hdnd.voting.queries import meeting_polls, not_voted, poll_state
@@ -38,6 +38,9 @@ def console_data(user: Any, meeting: Meeting, *, form: PollForm | None = None) -
             ::-1
         ],
         "form": form or PollForm(meeting=meeting),
+        # Shown beside "Open voting": a vote without the quorum is one the chair should
+        # not take (the session needs its quorum; the pass rule counts all delegates).
+        "quorum": quorum(meeting),
     }
 
 

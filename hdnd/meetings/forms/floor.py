@@ -115,7 +115,13 @@ class QuestionForm(forms.Form):
         super().__init__(*args, **kwargs)
         topics = QuestionTopic.objects.filter(meeting_id=meeting.pk).order_by("position", "id")
         _choices(self, "topic").choices = [("", "—"), *[(one.pk, one.title) for one in topics]]
-        _choices(self, "respondent").choices = _person_choices(respondents_of(meeting))
+        respondents = _person_choices(respondents_of(meeting))
+        _choices(self, "respondent").choices = respondents
+        if not respondents:
+            self.fields["respondent"].help_text = _(
+                "No official is invited to answer questions yet: the council's office adds "
+                "them on the meeting's page, as participants with the role of respondent."
+            )
         if for_others:
             delegates = Participant.objects.select_related("person").filter(
                 meeting_id=meeting.pk, role__in=[str(role) for role in VOTING_ROLES]

@@ -16,6 +16,7 @@ from hdnd.meetings.models import (
     Question,
     Resolution,
     Sitting,
+    SittingStatus,
     SpeechRequest,
     SpeechStatus,
 )
@@ -146,7 +147,9 @@ def minutes_of(meeting: Meeting) -> Minutes:
     voters = [one for one in participants if one.role in VOTING_ROLES]
     guests = {one.pk for one in participants if one.role == ParticipantRole.GUEST}
     sittings = []
-    for sitting in Sitting.objects.filter(meeting=meeting).order_by("number"):
+    # A sitting that never opened was not held: the minutes record no attendance for it.
+    held = Sitting.objects.filter(meeting=meeting).exclude(status=SittingStatus.PLANNED)
+    for sitting in held.order_by("number"):
         records = {
             row.participant_id: row
             for row in Attendance.objects.filter(sitting=sitting).select_related(

@@ -345,7 +345,7 @@ def set_current_item(*, meeting_id: int, item_id: int, actor: Any) -> AgendaItem
         if item.status == ItemStatus.CURRENT:
             return item
         now = timezone.now()
-        previous = _finish_current(meeting, now)
+        previous = finish_current(meeting, now)
         item.status = ItemStatus.CURRENT
         item.started_at = now
         item.ended_at = None
@@ -366,7 +366,7 @@ def finish_current_item(*, meeting_id: int, actor: Any) -> AgendaItem | None:
     """Mark the current item done, with none after it yet."""
     with transaction.atomic():
         meeting = lock_meeting(meeting_id)
-        previous = _finish_current(meeting, timezone.now())
+        previous = finish_current(meeting, timezone.now())
         if previous is None:
             raise NotAllowedNow(_("No item is being taken up."))
         record(
@@ -380,7 +380,8 @@ def finish_current_item(*, meeting_id: int, actor: Any) -> AgendaItem | None:
     return previous
 
 
-def _finish_current(meeting: Meeting, now: dt.datetime) -> AgendaItem | None:
+def finish_current(meeting: Meeting, now: dt.datetime) -> AgendaItem | None:
+    """Mark the item under way done (the meeting locked by the caller); it, or None."""
     previous = (
         AgendaItem.objects.select_for_update(of=("self",))
         .filter(meeting_id=meeting.pk, status=ItemStatus.CURRENT)

@@ -51,6 +51,7 @@ from hdnd.meetings.models import (
     SpeechRequest,
     SpeechStatus,
 )
+from hdnd.meetings.services.agenda import finish_current
 from hdnd.meetings.services.common import (
     NotAllowedNow,
     announce,
@@ -403,8 +404,16 @@ def end_meeting(*, meeting_id: int, expected_version: int | None, actor: Any) ->
             raise NotAllowedNow(_("Close the open sitting before ending the meeting."))
         meeting.status = MeetingStatus.ENDED
         save_versioned(meeting, ["status", "updated_at"])
-        record(meeting, actor=actor, action="end", summary=_("Meeting ended."))
-        announce(meeting.pk, "meeting")
+        # The item under way ends with the meeting (the room and the projector show it).
+        finished = finish_current(meeting, timezone.now())
+        record(
+            meeting,
+            actor=actor,
+            action="end",
+            summary=_("Meeting ended."),
+            changes={"agenda_item_done": finished.pk} if finished else None,
+        )
+        announce(meeting.pk, "meeting", "agenda")
     return meeting
 
 

@@ -244,3 +244,25 @@ def test_the_home_pages_link_to_the_meetings(
     mine = client.get(reverse("meetings:home")).content.decode()
     assert reverse("meetings:room", args=[session.pk]) in mine
     assert reverse("meetings:council", args=[session.council_id]) in mine
+
+
+def test_the_meeting_page_leads_to_every_part_of_the_meeting(
+    client: Client, login: Login, chair: User, delegate: User, session: Meeting
+) -> None:
+    login(client, chair)
+    page = client.get(f"/meetings/{session.pk}/").content.decode()
+    for url in (
+        f"/meetings/{session.pk}/documents/",
+        f"/meetings/{session.pk}/questioning/",
+        f"/meetings/{session.pk}/resolutions/",
+        f"/meetings/{session.pk}/minutes.docx",
+        f"/meetings/display/{session.display_key}/",
+        f"/public/meetings/{session.pk}/",
+    ):
+        assert f'href="{url}"' in page
+        assert client.get(url).status_code == 200
+    # A delegate does not get the projector's address nor the draft minutes.
+    login(client, delegate)
+    page = client.get(f"/meetings/{session.pk}/").content.decode()
+    assert session.display_key not in page
+    assert "minutes.docx" not in page

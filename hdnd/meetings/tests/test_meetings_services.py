@@ -15,6 +15,7 @@ from hdnd.core.models import AuditEvent
 from hdnd.councils.models import Agency, CommitteeRole, CommitteeSeat, Membership, Term
 from hdnd.meetings.models import (
     AgendaItem,
+    ItemStatus,
     Meeting,
     MeetingKind,
     MeetingStatus,
@@ -255,6 +256,21 @@ def test_a_meeting_does_not_end_while_a_sitting_is_open(session: Meeting, city_s
     )
     ended = services.end_meeting(meeting_id=session.pk, expected_version=None, actor=city_staff)
     assert ended.status == MeetingStatus.ENDED
+
+
+def test_the_item_under_way_ends_with_the_meeting(session: Meeting, city_staff: User) -> None:
+    from hdnd.meetings.services import agenda
+
+    item = agenda.add_item(meeting_id=session.pk, actor=city_staff, title="Bế mạc kỳ họp")
+    agenda.set_current_item(meeting_id=session.pk, item_id=item.pk, actor=city_staff)
+    assert session.current_sitting is not None
+    services.close_sitting(
+        meeting_id=session.pk, sitting_id=session.current_sitting.pk, actor=city_staff
+    )
+    services.end_meeting(meeting_id=session.pk, expected_version=None, actor=city_staff)
+    item.refresh_from_db()
+    assert item.status == ItemStatus.DONE
+    assert item.ended_at is not None
 
 
 def test_cancelling_needs_a_reason_and_closes_the_open_sitting(

@@ -132,8 +132,11 @@ def test_minutes_count_attendance_speeches_and_votes(
         title="Thông qua Nghị quyết về kế hoạch đầu tư công",
     )
 
+    # An afternoon sitting planned but never opened was not held: not in the minutes.
+    Sitting.objects.create(meeting=session, number=2, date=session.starts_on, part="afternoon")
     record = minutes_of(session)
     assert record.total_members == 10
+    assert [one.sitting.number for one in record.sittings] == [1]
     sitting = record.sittings[0]
     assert (sitting.present, len(sitting.excused), len(sitting.absent)) == (8, 1, 1)
     assert sitting.excused[0][1] == "Đi công tác"

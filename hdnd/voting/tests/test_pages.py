@@ -58,6 +58,25 @@ def test_the_chair_prepares_opens_and_closes_from_the_console(
     assert Poll.objects.get().status == PollStatus.CLOSED
 
 
+def test_the_console_warns_before_a_vote_without_the_quorum(
+    session: Meeting,
+    members: list[Any],
+    chair: User,
+    check_in: Callable[..., None],
+    as_user: Callable[[User], Client],
+) -> None:
+    services.create_poll(
+        meeting_id=session.pk, actor=chair, kind=PollKind.MOTION, title="Thông qua nghị quyết"
+    )
+    client = as_user(chair)
+    url = reverse("voting:panel_console", args=[session.pk])
+    # 10 delegates at two-thirds: 7 needed.
+    check_in(*[User.objects.get(person=seat.person) for seat in members[:6]])
+    assert "6/10 đại biểu có mặt, cần 7" in client.get(url).content.decode()
+    check_in(User.objects.get(person=members[6].person))
+    assert "Chưa đủ số đại biểu tối thiểu" not in client.get(url).content.decode()
+
+
 def test_a_refused_console_action_is_shown_in_the_panel(
     session: Meeting, chair: User, as_user: Callable[[User], Client], new_poll: Callable[..., Poll]
 ) -> None:
@@ -210,7 +229,7 @@ def test_the_result_page_shows_roll_call_and_seal(
     assert "seal-bad" in tampered
 
 
-def test_the_verify_page_for_the_office_and_standing_committee(
+def test_the_verify_page_for_the_councils_readers(
     session: Meeting,
     open_poll: Callable[..., Poll],
     voters: list[User],
@@ -219,13 +238,16 @@ def test_the_verify_page_for_the_office_and_standing_committee(
     chair: User,
     city_staff: User,
     delegate: User,
+    outsider: User,
     as_user: Callable[[User], Client],
 ) -> None:
     poll = _closed_named_poll(open_poll, voters, check_in, cast, chair)
     url = reverse("voting:verify", args=[session.council_id])
     assert b"seal-ok" in as_user(city_staff).get(url).content
-    assert b"seal-ok" in as_user(chair).get(url).content  # the chair sits on the standing committee
-    assert as_user(delegate).get(url).status_code == 403
+    assert b"seal-ok" in as_user(chair).get(url).content
+    # Any delegate of the council checks the results it voted on; another council's not.
+    assert b"seal-ok" in as_user(delegate).get(url).content
+    assert as_user(outsider).get(url).status_code == 403
     Poll.objects.filter(pk=poll.pk).update(entitled=[])
     assert b"entitled_edited" in as_user(city_staff).get(url).content
 
