@@ -32,6 +32,7 @@ from hdnd.testing import factories
 from hdnd.testing.meeting_fixtures import *  # noqa: F403
 from hdnd.voting.models import Ballot, PollKind, PollStatus
 from hdnd.voting.services import cast_ballot, close_poll, create_poll, open_poll
+from hdnd.voting.stored import stored_counts, subjects_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,46 +46,71 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.fixture
-def asgi_server(transactional_db: None) -> Iterator[str]:
-    """uvicorn serving config.asgi on the test database; its base URL."""
-    database = connection.settings_dict
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/"
-        f"{database['NAME']}"
-        if connection.vendor == "postgresql"
-        else f"sqlite:///{database['NAME']}",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        # Static files from the apps (no collectstatic in tests); plain-HTTP cookies.
-        "DEBUG": "true",
-        "SECURE_COOKIES": "false",
-        "SECRET_KEY": settings.SECRET_KEY,
-    }
-    # Our own interpreter and fixed arguments: no outside input.
-    server = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "uvicorn", "config.asgi:application", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning", "--timeout-graceful-shutdown", "2"],
-        cwd=ROOT, env=env,
-    )  # fmt: skip
-    deadline = time.monotonic() + 30
-    while True:
+class AsgiServer:
+    """uvicorn serving config.asgi on the test database, on a fixed port: it can be
+    stopped and started again (a server restart) at the same address."""
+
+    def __init__(self) -> None:
+        database = connection.settings_dict
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:"
+            f"{database['PORT']}/{database['NAME']}"
+            if connection.vendor == "postgresql"
+            else f"sqlite:///{database['NAME']}",
+            "ALLOWED_HOSTS": "127.0.0.1",
+            # Static files from the apps (no collectstatic in tests); plain-HTTP cookies.
+            "DEBUG": "true",
+            "SECURE_COOKIES": "false",
+            "SECRET_KEY": settings.SECRET_KEY,
+        }
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        # Our own interpreter and fixed arguments: no outside input.
+        self.process = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "uvicorn", "config.asgi:application", "--host", "127.0.0.1",
+             "--port", str(self.port), "--log-level", "warning",
+             "--timeout-graceful-shutdown", "2"],
+            cwd=ROOT, env=self.env,
+        )  # fmt: skip
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return
+            except OSError:
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    self.process.kill()
+                    pytest.fail("uvicorn did not start")
+                time.sleep(0.2)
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        self.process.terminate()
         try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                server.kill()
-                pytest.fail("uvicorn did not start")
-            time.sleep(0.2)
-    yield f"http://127.0.0.1:{port}"
-    server.terminate()
-    try:
-        server.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait()
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process = None
+
+
+@pytest.fixture
+def server(transactional_db: None) -> Iterator[AsgiServer]:
+    running = AsgiServer()
+    running.start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def asgi_server(server: AsgiServer) -> str:
+    """The running server's base URL."""
+    return server.url
 
 
 def _session_cookie(user: User, base_url: str) -> dict[str, Any]:
@@ -188,3 +214,47 @@ def test_the_projector_follows_the_room_live(
         projector.locator("table.display-table", has_text="10.00").wait_for()
     finally:
         context.close()
+
+
+def test_a_server_restart_during_an_open_poll_loses_no_recorded_vote(
+    reference_data: None,
+    server: AsgiServer,
+    chromium: Any,
+    session: Meeting,
+    chair: User,
+    delegate: User,
+    check_in: Callable[..., None],
+) -> None:
+    check_in(chair, delegate)
+    poll = create_poll(meeting_id=session.pk, actor=chair, kind=PollKind.MOTION, title=POLL_TITLE)
+    open_poll(poll_id=poll.pk, actor=chair)
+    tablet = _tablet(chromium, delegate, server.url)
+    try:
+        tablet.goto(f"{server.url}/meetings/{session.pk}/room/")
+        tablet.locator(".live-badge[data-state=online]").wait_for()
+        tablet.locator("#voting-ballot").get_by_role(
+            "button", name=re.compile("Tán thành|In favour")
+        ).click()
+        tablet.locator("[data-live-cast-status][data-kind=recorded]").wait_for()
+
+        server.stop()
+        # The tablet sees the connection go, and the server comes back on the same address.
+        tablet.locator(".live-badge[data-state=reconnecting]").wait_for()
+        # Forget what the tablet was told: after the restart, only the server can say it.
+        tablet.evaluate(
+            "document.querySelectorAll('[data-live-cast-status]')"
+            ".forEach(line => { line.dataset.kind = 'cleared'; line.textContent = ''; })"
+        )
+        server.start()
+        tablet.locator(".live-badge[data-state=online]").wait_for(timeout=30_000)
+
+        # The server's state after the restart still holds the vote, and tells the tablet.
+        recorded = tablet.locator("[data-live-cast-status][data-kind=recorded]")
+        recorded.wait_for()
+        assert re.search(r"\d{2}:\d{2}:\d{2}", recorded.inner_text())
+        assert Ballot.objects.filter(poll=poll).count() == 1
+        closed = close_poll(poll_id=poll.pk, actor=chair)
+        subjects = subjects_of(closed)
+        assert stored_counts(closed, subjects)[subjects[0].pk]["yes"] == 1
+    finally:
+        tablet.context.close()
