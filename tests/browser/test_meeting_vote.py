@@ -210,8 +210,8 @@ def test_the_projector_follows_the_room_live(
         # The count moves on the big screen while the poll is open, without reloading.
         projector.locator("#display-body", has_text=re.compile(r"\b1 đã biểu quyết")).wait_for()
         close_poll(poll_id=draft.pk, actor=chair)
-        # 1 in favour of 10 delegates: 10.00 % of all, in the result table.
-        projector.locator("table.display-table", has_text="10.00").wait_for()
+        # 1 in favour of 10 delegates: 10,00% of all (Vietnamese decimals), in the result table.
+        projector.locator("table.display-table", has_text="10,00%").wait_for()
     finally:
         context.close()
 
