@@ -164,8 +164,10 @@ def edit_topic(
     actor: Any,
     title: str,
     respondent_ids: Sequence[int],
-    petition_ids: Sequence[int] = (),
+    petition_ids: Sequence[int],
 ) -> QuestionTopic:
+    """Replace the topic's title, respondents and linked petitions (all given: a list left
+    out would otherwise silently unlink them)."""
     meeting_id = QuestionTopic.objects.filter(id=topic_id).values_list("meeting_id", flat=True)
     with transaction.atomic():
         found = meeting_id.first()
