@@ -61,6 +61,20 @@ class PollForm(forms.Form):
         self.participant_posts = {p.person_id: p.title for p in people}
         self.fields["people"].choices = [(p.person_id, p.person.full_name) for p in people]  # type: ignore[attr-defined]  # a ChoiceField
 
+    # The console shows these apart, folded: a motion (the usual poll) needs none of them.
+    SHARE_FIELDS = ("numerator", "denominator", "strict")
+    SUBJECT_FIELDS = ("people", "candidates", "seats")
+
+    def main_fields(self) -> list[Any]:
+        folded = {*self.SHARE_FIELDS, *self.SUBJECT_FIELDS}
+        return [field for field in self if field.name not in folded]
+
+    def share_fields(self) -> list[Any]:
+        return [self[name] for name in self.SHARE_FIELDS]
+
+    def subject_fields(self) -> list[Any]:
+        return [self[name] for name in self.SUBJECT_FIELDS]
+
     def service_settings(self) -> dict[str, Any]:
         data = self.cleaned_data
         kind = data["kind"]

@@ -302,3 +302,25 @@ def test_the_popolo_export_has_vote_events_counts_and_named_votes(
     assert rows[0][0] == "identifier"
     assert len(rows) == 4
     assert rows[1][rows[0].index("yes")] == "6"
+
+
+def test_the_poll_form_folds_what_a_motion_does_not_need(
+    session: Meeting, chair: User, as_user: Callable[[User], Client]
+) -> None:
+    client = as_user(chair)
+    panel = client.get(reverse("voting:panel_console", args=[session.pk]), headers=HTMX)
+    page = panel.content.decode()
+    folded = page[page.index("<details>", page.index('name="title"')) :]
+    for name in ("numerator", "denominator", "strict", "people", "candidates", "seats"):
+        assert f'name="{name}"' in folded
+    # An election refused for its candidates opens the part that holds them.
+    refused = client.post(
+        reverse("voting:create", args=[session.pk]),
+        {"kind": "election", "title": "Bầu Phó Chủ tịch", "rule": "majority", "seats": "1"},
+        headers=HTMX,
+    ).content.decode()
+    start = refused.index('name="people"')
+    holder = refused[refused.rindex("<details", 0, start) : start]
+    assert holder.startswith("<details open>")
+    share = refused[refused.rindex("<details", 0, refused.index('name="numerator"')) :]
+    assert share.startswith("<details>")
