@@ -145,6 +145,8 @@ def test_a_council_page_shows_terms_standing_members_committees_groups_and_agenc
     assert "Ban Đô thị" in page
     assert "Tổ đại biểu số 1" in page
     assert "Ủy ban nhân dân thành phố Hà Nội" in page
+    # Its public sessions and meetings.
+    assert f'href="/public/meetings/council/{city["council"].pk}/"' in page
 
 
 def test_a_commune_council_page_links_to_the_city_council(client, city, commune_a):
