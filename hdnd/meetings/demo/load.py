@@ -31,7 +31,7 @@ from hdnd.meetings.models import (
     ParticipantRole,
     SittingPart,
 )
-from hdnd.meetings.services import agenda, attendance, documents, meetings, records
+from hdnd.meetings.services import agenda, attendance, documents, meetings, records, sittings
 from hdnd.voting import services as voting
 from hdnd.voting.models import Choice, PollKind
 
@@ -166,11 +166,11 @@ def _first_session(
         ends_on=day,
         venue="Hội trường Trung tâm Hội nghị Thành phố, 18B Lê Thánh Tông",
     )
-    morning = meetings.add_sitting(
+    morning = sittings.add_sitting(
         meeting_id=meeting.pk, actor=office, date=day, part=SittingPart.MORNING
     )
     meetings.start_meeting(meeting_id=meeting.pk, expected_version=None, actor=office)
-    meetings.open_sitting(meeting_id=meeting.pk, sitting_id=morning.pk, actor=office)
+    sittings.open_sitting(meeting_id=meeting.pk, sitting_id=morning.pk, actor=office)
 
     items = {}
     for key, title, presenter in [
@@ -327,7 +327,7 @@ def _first_session(
     records.publish_resolution(resolution_id=resolution.pk, actor=office)
     agenda.set_current_item(meeting_id=meeting.pk, item_id=items["close"].pk, actor=office)
     agenda.finish_current_item(meeting_id=meeting.pk, actor=office)
-    meetings.close_sitting(meeting_id=meeting.pk, sitting_id=morning.pk, actor=office)
+    sittings.close_sitting(meeting_id=meeting.pk, sitting_id=morning.pk, actor=office)
     meetings.end_meeting(meeting_id=meeting.pk, expected_version=None, actor=office)
     return {"meetings": 1, "polls_sealed": 3, "present": len(present)}
 
@@ -345,8 +345,8 @@ def _next_session(*, city: Council, term: Term, office: User) -> dict[str, int]:
         ends_on=today + dt.timedelta(days=1),
         venue="Hội trường Trung tâm Hội nghị Thành phố, 18B Lê Thánh Tông",
     )
-    meetings.add_sitting(meeting_id=meeting.pk, actor=office, date=today, part=SittingPart.MORNING)
-    meetings.add_sitting(
+    sittings.add_sitting(meeting_id=meeting.pk, actor=office, date=today, part=SittingPart.MORNING)
+    sittings.add_sitting(
         meeting_id=meeting.pk, actor=office, date=today, part=SittingPart.AFTERNOON
     )
     titles = [

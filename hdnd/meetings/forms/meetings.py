@@ -1,5 +1,5 @@
 """Forms of the meeting pages (details, status changes, participants, sittings). They
-parse input; the rules live in services/meetings.py."""
+parse input; the rules live in services/meetings.py, participants.py and sittings.py."""
 
 from typing import Any, cast
 
@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from hdnd.councils.models import Agency, Committee, Council, Person, Term
 from hdnd.meetings.models import Meeting, MeetingKind, Participant, SittingPart
 from hdnd.meetings.queries import meetings as queries
-from hdnd.meetings.services.meetings import ADDED_ROLES
+from hdnd.meetings.services.participants import ADDED_ROLES
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

@@ -1,31 +1,28 @@
-"""Meetings: planned, edited, started, ended or cancelled; their participants and
-sittings.
+"""Meetings: planned, edited, started, ended or cancelled, and numbered.
 
 A meeting is created by the council's office. Creating it seeds its participants: the
 seats of the council in force on the first day (the chair of the council chairs), or for
 a committee meeting the committee's members (its head chairs), or for a standing
 committee meeting the standing committee. The office then adds guests, respondents and
-its own staff, and may hand the chair to another member.
+its own staff, and may hand the chair to another member (services/participants.py).
 
 Sessions (regular, thematic, extraordinary) share one numbering per term: "kỳ họp thứ
 N". The database refuses a second session with the same number; the service says so
 first, in words.
 
-A meeting runs over sittings (phiên): one at a time is open, and the open one is the
-meeting's `current_sitting`.
+A meeting runs over sittings (phiên, services/sittings.py): one at a time is open, and
+the open one is the meeting's `current_sitting`.
 """
 
 import datetime as dt
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hdnd.core.errors import DomainError, NotFound
+from hdnd.core.errors import DomainError
 from hdnd.councils.models import (
-    Agency,
     Committee,
     CommitteeRole,
     CommitteeSeat,
@@ -44,12 +41,7 @@ from hdnd.meetings.models import (
     MeetingStatus,
     Participant,
     ParticipantRole,
-    Question,
-    Sitting,
-    SittingPart,
     SittingStatus,
-    SpeechRequest,
-    SpeechStatus,
 )
 from hdnd.meetings.services.agenda import finish_current
 from hdnd.meetings.services.common import (
@@ -91,9 +83,6 @@ EDITABLE_FIELDS = frozenset(
         "speech_warning_seconds",
     }
 )
-
-# Roles the office adds by hand; delegates and the chair come from the seats.
-ADDED_ROLES = frozenset({ParticipantRole.GUEST, ParticipantRole.RESPONDENT, ParticipantRole.STAFF})
 
 # Sort order of the participant list: the chair, the delegates, then the others.
 _ROLE_RANK: dict[str, str] = {
@@ -446,322 +435,3 @@ def cancel_meeting(
         )
         announce(meeting.pk, "meeting", "attendance")
     return meeting
-
-
-# Participants
-
-
-def _participant(meeting: Meeting, participant_id: int) -> Participant:
-    participant = (
-        Participant.objects.select_for_update(of=("self",))
-        .select_related("person")
-        .filter(meeting_id=meeting.pk, id=participant_id)
-        .first()
-    )
-    if participant is None:
-        raise NotFound(_("This participant is not in the meeting."))
-    return participant
-
-
-def _check_agency(meeting: Meeting, agency: Agency | None) -> None:
-    if agency is None:
-        raise DomainError(
-            _("Name the agency the official answers for."),
-            fields={"agency": [_("Choose an agency.")]},
-        )
-    councils = {meeting.council_id, meeting.council.parent_id}
-    if agency.council_id not in councils:
-        raise DomainError(
-            _("Choose an agency of this council's area."),
-            fields={"agency": [_("Choose an agency of this council's area.")]},
-        )
-
-
-def add_participant(
-    *,
-    meeting_id: int,
-    actor: Any,
-    role: str,
-    person: Person | None = None,
-    new_name: str = "",
-    title: str = "",
-    agency: Agency | None = None,
-    seat: str = "",
-) -> Participant:
-    """Invite a guest (with the title they attend as), a respondent official (with their
-    agency) or a member of the office's staff: a known person, or someone new by name
-    (a guest from outside, say; they are not listed in the public directory)."""
-    if role not in ADDED_ROLES:
-        raise DomainError(
-            _(
-                "Delegates and the chair come from the council's seats; add a guest, a respondent or staff."
-            ),
-            fields={"role": [_("Choose guest, respondent or staff.")]},
-        )
-    title = normalize(title or "")[:300]
-    with transaction.atomic():
-        meeting = lock_meeting(meeting_id)
-        require_state(meeting, "participants")
-        if role == ParticipantRole.RESPONDENT:
-            _check_agency(meeting, agency)
-        else:
-            agency = None
-        if role == ParticipantRole.GUEST and not title:
-            raise DomainError(
-                _("Say what the guest attends as (their title or post)."),
-                fields={"title": [_("Give the guest's title.")]},
-            )
-        if person is None:
-            name = normalize(new_name or "")[:150]
-            if not name:
-                raise DomainError(
-                    _("Choose a person or write a name."),
-                    fields={"person": [_("Choose a person or write a name.")]},
-                )
-            person = Person.objects.create(full_name=name, search_text=fold(name))
-        elif Participant.objects.filter(meeting_id=meeting.pk, person_id=person.pk).exists():
-            raise DomainError(
-                _("%(person)s is already a participant of this meeting.") % {"person": person},
-                fields={"person": [_("Already a participant.")]},
-            )
-        participant = Participant.objects.create(
-            meeting=meeting,
-            person=person,
-            role=role,
-            title=title,
-            agency=agency,
-            seat=normalize(seat or "")[:20],
-            sort_key=sort_key(role, person),
-        )
-        record(
-            meeting,
-            actor=actor,
-            action="participant.add",
-            obj=participant,
-            summary=_("Participant added: %(participant)s.") % {"participant": participant},
-            changes={"person": person.pk, "role": role, "agency": getattr(agency, "pk", None)},
-        )
-        announce(meeting.pk, "attendance")
-    return participant
-
-
-def participant_has_acted(participant: Participant) -> bool:
-    """Whether the participant voted, spoke or asked a question in the meeting (their
-    record stays)."""
-    from hdnd.voting.models import Ballot
-
-    if Ballot.objects.filter(
-        poll__meeting_id=participant.meeting_id, person_id=participant.person_id
-    ).exists():
-        return True
-    spoke = SpeechRequest.objects.filter(
-        participant=participant, status__in=[SpeechStatus.SPEAKING, SpeechStatus.DONE]
-    )
-    if spoke.exists():
-        return True
-    return Question.objects.filter(Q(asker=participant) | Q(respondent=participant)).exists()
-
-
-def remove_participant(*, meeting_id: int, participant_id: int, actor: Any) -> None:
-    """Take someone off the meeting; never one who has voted or spoken, nor the chair."""
-    with transaction.atomic():
-        meeting = lock_meeting(meeting_id)
-        require_state(meeting, "participants")
-        participant = _participant(meeting, participant_id)
-        if participant.role == ParticipantRole.CHAIR:
-            raise NotAllowedNow(_("Hand the chair to another member before removing the chair."))
-        if participant_has_acted(participant):
-            raise NotAllowedNow(
-                _(
-                    "%(person)s has already voted, spoken or asked a question in this meeting: "
-                    "they stay on the record."
-                )
-                % {"person": participant.person}
-            )
-        record(
-            meeting,
-            actor=actor,
-            action="participant.remove",
-            obj=participant,
-            summary=_("Participant removed: %(participant)s.") % {"participant": participant},
-            changes={"person": participant.person_id, "role": participant.role},
-        )
-        participant.delete()
-        announce(meeting.pk, "attendance", "speakers", "questions")
-
-
-def set_chair(*, meeting_id: int, participant_id: int, actor: Any) -> Participant:
-    """Hand the chair to another member with a seat; the previous chair stays a delegate."""
-    with transaction.atomic():
-        meeting = lock_meeting(meeting_id)
-        require_state(meeting, "participants")
-        participant = _participant(meeting, participant_id)
-        if participant.membership_id is None:
-            raise DomainError(
-                _("Only a member of the council with a seat may chair the meeting."),
-                fields={"participant": [_("Choose a delegate.")]},
-            )
-        if participant.role == ParticipantRole.CHAIR:
-            return participant
-        previous = list(
-            Participant.objects.select_for_update(of=("self",))
-            .select_related("person")
-            .filter(meeting_id=meeting.pk, role=ParticipantRole.CHAIR)
-        )
-        for old in previous:
-            old.role = ParticipantRole.DELEGATE
-            old.sort_key = sort_key(old.role, old.person)
-            old.save(update_fields=["role", "sort_key"])
-        participant.role = ParticipantRole.CHAIR
-        participant.sort_key = sort_key(participant.role, participant.person)
-        participant.save(update_fields=["role", "sort_key"])
-        record(
-            meeting,
-            actor=actor,
-            action="chair.set",
-            obj=participant,
-            summary=_("Chair: %(person)s.") % {"person": participant.person},
-            changes={"chair": [[old.person_id for old in previous], participant.person_id]},
-        )
-        announce(meeting.pk, "meeting", "attendance")
-    return participant
-
-
-# Sittings
-
-
-def _sitting(meeting: Meeting, sitting_id: int) -> Sitting:
-    sitting = (
-        Sitting.objects.select_for_update(of=("self",))
-        .filter(meeting_id=meeting.pk, id=sitting_id)
-        .first()
-    )
-    if sitting is None:
-        raise NotFound(_("This sitting does not exist."))
-    return sitting
-
-
-def add_sitting(
-    *,
-    meeting_id: int,
-    actor: Any,
-    date: dt.date,
-    part: str,
-    title: str = "",
-    is_closed: bool = False,
-) -> Sitting:
-    """Plan a sitting on one of the meeting's days; sittings are numbered in order of
-    creation."""
-    with transaction.atomic():
-        meeting = lock_meeting(meeting_id)
-        require_state(meeting, "sittings")
-        errors: dict[str, list[str]] = {}
-        if not (meeting.starts_on <= date <= meeting.ends_on):
-            errors["date"] = [_("Choose a day of the meeting.")]
-        if part not in SittingPart.values:
-            errors["part"] = [_("Choose a part of the day.")]
-        if errors:
-            raise DomainError(_("Please correct the sitting."), fields=errors)
-        last = meeting.sittings.aggregate(last=Max("number"))["last"] or 0
-        sitting = Sitting.objects.create(
-            meeting=meeting,
-            number=last + 1,
-            date=date,
-            part=part,
-            title=normalize(title or "")[:300],
-            is_closed=is_closed,
-        )
-        record(
-            meeting,
-            actor=actor,
-            action="sitting.add",
-            obj=sitting,
-            summary=_("Sitting %(number)s planned.") % {"number": sitting.number},
-            changes={"date": date, "part": part, "is_closed": is_closed},
-        )
-        announce(meeting.pk, "meeting")
-    return sitting
-
-
-def open_sitting(*, meeting_id: int, sitting_id: int, actor: Any) -> Sitting:
-    """Open a planned sitting, or reopen a closed one (after a break); one at a time."""
-    with transaction.atomic():
-        meeting = lock_meeting(meeting_id)
-        require_state(meeting, "open_sitting")
-        sitting = _sitting(meeting, sitting_id)
-        if sitting.status == SittingStatus.OPEN:
-            raise NotAllowedNow(_("This sitting is already open."))
-        other = meeting.sittings.filter(status=SittingStatus.OPEN).exclude(id=sitting.pk).first()
-        if other is not None:
-            raise NotAllowedNow(
-                _("Sitting %(number)s is still open: close it first.") % {"number": other.number}
-            )
-        sitting.status = SittingStatus.OPEN
-        sitting.opened_at = sitting.opened_at or timezone.now()
-        sitting.closed_at = None
-        sitting.save(update_fields=["status", "opened_at", "closed_at"])
-        meeting.current_sitting = sitting
-        save_versioned(meeting, ["current_sitting", "updated_at"])
-        record(
-            meeting,
-            actor=actor,
-            action="sitting.open",
-            obj=sitting,
-            summary=_("Sitting %(number)s opened.") % {"number": sitting.number},
-        )
-        announce(meeting.pk, "meeting", "attendance", "poll")
-    return sitting
-
-
-def close_sitting(*, meeting_id: int, sitting_id: int, actor: Any) -> Sitting:
-    """Close the open sitting; the meeting has no current sitting until the next opens.
-    A poll still open in it must be closed first."""
-    from hdnd.voting.models import Poll, PollStatus
-
-    with transaction.atomic():
-        meeting = lock_meeting(meeting_id)
-        sitting = _sitting(meeting, sitting_id)
-        if sitting.status != SittingStatus.OPEN:
-            raise NotAllowedNow(_("Only an open sitting can be closed."))
-        if Poll.objects.filter(sitting=sitting, status=PollStatus.OPEN).exists():
-            raise NotAllowedNow(_("A poll is still open in this sitting: close it first."))
-        sitting.status = SittingStatus.CLOSED
-        sitting.closed_at = timezone.now()
-        sitting.save(update_fields=["status", "closed_at"])
-        meeting.current_sitting = None
-        save_versioned(meeting, ["current_sitting", "updated_at"])
-        record(
-            meeting,
-            actor=actor,
-            action="sitting.close",
-            obj=sitting,
-            summary=_("Sitting %(number)s closed.") % {"number": sitting.number},
-        )
-        announce(meeting.pk, "meeting", "attendance", "poll")
-    return sitting
-
-
-def remove_sitting(*, meeting_id: int, sitting_id: int, actor: Any) -> None:
-    """Drop a sitting that never opened."""
-    with transaction.atomic():
-        meeting = lock_meeting(meeting_id)
-        require_state(meeting, "sittings")
-        sitting = _sitting(meeting, sitting_id)
-        if sitting.status != SittingStatus.PLANNED:
-            raise NotAllowedNow(_("Only a sitting that never opened can be removed."))
-        # Leave given ahead for a sitting that will not be held goes with it; the history
-        # keeps who had asked for it.
-        leave = [
-            {"person_id": row.participant.person_id, "status": row.status, "reason": row.reason}
-            for row in sitting.attendance.select_related("participant").order_by("id")
-        ]
-        record(
-            meeting,
-            actor=actor,
-            action="sitting.remove",
-            obj=sitting,
-            summary=_("Sitting %(number)s removed.") % {"number": sitting.number},
-            changes={"attendance_removed": leave} if leave else None,
-        )
-        sitting.delete()
-        announce(meeting.pk, "meeting")

@@ -22,7 +22,7 @@ from hdnd.meetings.queries.attendance import (
     required_for,
 )
 from hdnd.meetings.services import attendance as services
-from hdnd.meetings.services import meetings as meeting_services
+from hdnd.meetings.services import sittings as sitting_services
 from hdnd.meetings.services.common import NotAllowedNow
 from hdnd.testing.meeting_fixtures import MEMBER_COUNT
 
@@ -74,7 +74,7 @@ def test_no_open_sitting_means_nobody_present(
     assert session.current_sitting is not None
     sitting = session.current_sitting
     assert is_present(participant(session, delegate), sitting)
-    meeting_services.close_sitting(meeting_id=session.pk, sitting_id=sitting.pk, actor=city_staff)
+    sitting_services.close_sitting(meeting_id=session.pk, sitting_id=sitting.pk, actor=city_staff)
     session.refresh_from_db()
     assert quorum(session).present == 0
     # Still recorded as present at the sitting that closed.
@@ -98,7 +98,7 @@ def test_a_delegate_checks_in_only_themselves_and_only_while_a_sitting_is_open(
     again = services.check_in(meeting_id=session.pk, participant_id=mine.pk, actor=delegate)
     assert again.pk == row.pk and again.recorded_at == row.recorded_at
     assert session.current_sitting is not None
-    meeting_services.close_sitting(
+    sitting_services.close_sitting(
         meeting_id=session.pk, sitting_id=session.current_sitting.pk, actor=city_staff
     )
     other = participant(session, other_delegate)

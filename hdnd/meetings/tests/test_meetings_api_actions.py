@@ -37,7 +37,7 @@ from hdnd.meetings.models import (
     SpeechStatus,
 )
 from hdnd.meetings.services import agenda as agenda_services
-from hdnd.meetings.services.meetings import ADDED_ROLES
+from hdnd.meetings.services.participants import ADDED_ROLES
 from hdnd.testing import factories
 from hdnd.testing.meeting_fixtures import MEMBER_COUNT
 from hdnd.voting.models import Ballot, Poll, PollKind

@@ -30,6 +30,8 @@ from hdnd.meetings.models import (
 )
 from hdnd.meetings.queries.meetings import next_session_number
 from hdnd.meetings.services import meetings as services
+from hdnd.meetings.services import participants as participant_services
+from hdnd.meetings.services import sittings as sitting_services
 from hdnd.meetings.services.common import NotAllowedNow, StaleVersion
 from hdnd.testing import factories
 from hdnd.testing.meeting_fixtures import MEMBER_COUNT
@@ -251,7 +253,7 @@ def test_a_meeting_does_not_end_while_a_sitting_is_open(session: Meeting, city_s
     with pytest.raises(NotAllowedNow):
         services.end_meeting(meeting_id=session.pk, expected_version=None, actor=city_staff)
     assert session.current_sitting is not None
-    services.close_sitting(
+    sitting_services.close_sitting(
         meeting_id=session.pk, sitting_id=session.current_sitting.pk, actor=city_staff
     )
     ended = services.end_meeting(meeting_id=session.pk, expected_version=None, actor=city_staff)
@@ -264,7 +266,7 @@ def test_the_item_under_way_ends_with_the_meeting(session: Meeting, city_staff: 
     item = agenda.add_item(meeting_id=session.pk, actor=city_staff, title="Bế mạc kỳ họp")
     agenda.set_current_item(meeting_id=session.pk, item_id=item.pk, actor=city_staff)
     assert session.current_sitting is not None
-    services.close_sitting(
+    sitting_services.close_sitting(
         meeting_id=session.pk, sitting_id=session.current_sitting.pk, actor=city_staff
     )
     services.end_meeting(meeting_id=session.pk, expected_version=None, actor=city_staff)
@@ -297,7 +299,7 @@ def test_cancelling_needs_a_reason_and_closes_the_open_sitting(
 def test_the_office_adds_guests_respondents_and_staff(
     planned: Meeting, city_staff: User, construction: Agency
 ) -> None:
-    guest = services.add_participant(
+    guest = participant_services.add_participant(
         meeting_id=planned.pk,
         actor=city_staff,
         role=ParticipantRole.GUEST,
@@ -306,7 +308,7 @@ def test_the_office_adds_guests_respondents_and_staff(
     )
     assert guest.person.full_name == "Ông Khách Mời"
     official = factories.AgencyOfficialFactory(agency=construction)
-    respondent = services.add_participant(
+    respondent = participant_services.add_participant(
         meeting_id=planned.pk,
         actor=city_staff,
         role=ParticipantRole.RESPONDENT,
@@ -315,7 +317,7 @@ def test_the_office_adds_guests_respondents_and_staff(
     )
     assert respondent.agency == construction
     with pytest.raises(DomainError):
-        services.add_participant(
+        participant_services.add_participant(
             meeting_id=planned.pk,
             actor=city_staff,
             role=ParticipantRole.GUEST,
@@ -323,7 +325,7 @@ def test_the_office_adds_guests_respondents_and_staff(
             title="Lần hai",
         )
     with pytest.raises(DomainError) as error:
-        services.add_participant(
+        participant_services.add_participant(
             meeting_id=planned.pk,
             actor=city_staff,
             role=ParticipantRole.RESPONDENT,
@@ -331,7 +333,7 @@ def test_the_office_adds_guests_respondents_and_staff(
         )
     assert "agency" in error.value.fields
     with pytest.raises(DomainError) as error:
-        services.add_participant(
+        participant_services.add_participant(
             meeting_id=planned.pk, actor=city_staff, role=ParticipantRole.DELEGATE, new_name="X"
         )
     assert "role" in error.value.fields
@@ -342,7 +344,7 @@ def test_a_respondent_from_another_council_s_agency_is_refused(
 ) -> None:
     foreign = factories.AgencyFactory(council=commune_b)
     with pytest.raises(DomainError) as error:
-        services.add_participant(
+        participant_services.add_participant(
             meeting_id=planned.pk,
             actor=city_staff,
             role=ParticipantRole.RESPONDENT,
@@ -365,7 +367,7 @@ def test_removing_someone_who_voted_or_spoke_is_refused(
     assert delegate.person is not None
     Ballot.objects.create(poll=poll, person=delegate.person, cast_at=timezone.now())
     with pytest.raises(NotAllowedNow):
-        services.remove_participant(
+        participant_services.remove_participant(
             meeting_id=session.pk,
             participant_id=_participant(session, delegate).pk,
             actor=city_staff,
@@ -379,12 +381,12 @@ def test_removing_someone_who_voted_or_spoke_is_refused(
         limit_seconds=300,
     )
     with pytest.raises(NotAllowedNow):
-        services.remove_participant(
+        participant_services.remove_participant(
             meeting_id=session.pk,
             participant_id=_participant(session, other_delegate).pk,
             actor=city_staff,
         )
-    services.remove_participant(
+    participant_services.remove_participant(
         meeting_id=session.pk, participant_id=_participant(session, guest).pk, actor=city_staff
     )
     assert not Participant.objects.filter(meeting=session, person=guest.person).exists()
@@ -395,8 +397,10 @@ def test_the_chair_is_handed_over_not_removed(
 ) -> None:
     old = _participant(session, chair)
     with pytest.raises(NotAllowedNow):
-        services.remove_participant(meeting_id=session.pk, participant_id=old.pk, actor=city_staff)
-    services.set_chair(
+        participant_services.remove_participant(
+            meeting_id=session.pk, participant_id=old.pk, actor=city_staff
+        )
+    participant_services.set_chair(
         meeting_id=session.pk, participant_id=_participant(session, delegate).pk, actor=city_staff
     )
     roles = dict(Participant.objects.filter(meeting=session).values_list("person_id", "role"))
@@ -408,7 +412,7 @@ def test_the_chair_is_handed_over_not_removed(
 
 def test_a_guest_cannot_chair(session: Meeting, city_staff: User, guest: User) -> None:
     with pytest.raises(DomainError):
-        services.set_chair(
+        participant_services.set_chair(
             meeting_id=session.pk, participant_id=_participant(session, guest).pk, actor=city_staff
         )
 
@@ -419,35 +423,39 @@ def test_a_guest_cannot_chair(session: Meeting, city_staff: User, guest: User) -
 def test_sittings_are_numbered_and_only_one_opens_at_a_time(
     planned: Meeting, city_staff: User
 ) -> None:
-    first = services.add_sitting(
+    first = sitting_services.add_sitting(
         meeting_id=planned.pk, actor=city_staff, date=DAY, part=SittingPart.MORNING
     )
-    second = services.add_sitting(
+    second = sitting_services.add_sitting(
         meeting_id=planned.pk, actor=city_staff, date=DAY, part=SittingPart.AFTERNOON
     )
     assert (first.number, second.number) == (1, 2)
     with pytest.raises(DomainError) as error:
-        services.add_sitting(
+        sitting_services.add_sitting(
             meeting_id=planned.pk, actor=city_staff, date=DAY - dt.timedelta(days=1), part="morning"
         )
     assert "date" in error.value.fields
     # Not before the meeting starts.
     with pytest.raises(NotAllowedNow):
-        services.open_sitting(meeting_id=planned.pk, sitting_id=first.pk, actor=city_staff)
+        sitting_services.open_sitting(meeting_id=planned.pk, sitting_id=first.pk, actor=city_staff)
     services.start_meeting(meeting_id=planned.pk, expected_version=None, actor=city_staff)
-    services.open_sitting(meeting_id=planned.pk, sitting_id=first.pk, actor=city_staff)
+    sitting_services.open_sitting(meeting_id=planned.pk, sitting_id=first.pk, actor=city_staff)
     planned.refresh_from_db()
     assert planned.current_sitting_id == first.pk
     with pytest.raises(NotAllowedNow):
-        services.open_sitting(meeting_id=planned.pk, sitting_id=second.pk, actor=city_staff)
+        sitting_services.open_sitting(meeting_id=planned.pk, sitting_id=second.pk, actor=city_staff)
     with pytest.raises(NotAllowedNow):
-        services.close_sitting(meeting_id=planned.pk, sitting_id=second.pk, actor=city_staff)
-    services.close_sitting(meeting_id=planned.pk, sitting_id=first.pk, actor=city_staff)
-    services.open_sitting(meeting_id=planned.pk, sitting_id=second.pk, actor=city_staff)
+        sitting_services.close_sitting(
+            meeting_id=planned.pk, sitting_id=second.pk, actor=city_staff
+        )
+    sitting_services.close_sitting(meeting_id=planned.pk, sitting_id=first.pk, actor=city_staff)
+    sitting_services.open_sitting(meeting_id=planned.pk, sitting_id=second.pk, actor=city_staff)
     planned.refresh_from_db()
     assert planned.current_sitting_id == second.pk
     with pytest.raises(NotAllowedNow):
-        services.remove_sitting(meeting_id=planned.pk, sitting_id=first.pk, actor=city_staff)
+        sitting_services.remove_sitting(
+            meeting_id=planned.pk, sitting_id=first.pk, actor=city_staff
+        )
 
 
 def test_a_planned_sitting_is_removed_with_the_leave_given_for_it(
@@ -455,7 +463,7 @@ def test_a_planned_sitting_is_removed_with_the_leave_given_for_it(
 ) -> None:
     from hdnd.meetings.services.attendance import record_attendance
 
-    sitting = services.add_sitting(
+    sitting = sitting_services.add_sitting(
         meeting_id=planned.pk, actor=city_staff, date=DAY, part=SittingPart.MORNING
     )
     member = planned.participants.filter(role="delegate").first()
@@ -468,7 +476,7 @@ def test_a_planned_sitting_is_removed_with_the_leave_given_for_it(
         reason="Công tác nước ngoài",
         sitting_id=sitting.pk,
     )
-    services.remove_sitting(meeting_id=planned.pk, sitting_id=sitting.pk, actor=city_staff)
+    sitting_services.remove_sitting(meeting_id=planned.pk, sitting_id=sitting.pk, actor=city_staff)
     assert not Sitting.objects.filter(pk=sitting.pk).exists()
     event = AuditEvent.objects.filter(action="meeting.sitting.remove").get()
     assert event.changes["attendance_removed"] == [
@@ -496,6 +504,6 @@ def test_a_sitting_with_an_open_poll_stays_open(
     )
     assert session.current_sitting is not None
     with pytest.raises(NotAllowedNow):
-        services.close_sitting(
+        sitting_services.close_sitting(
             meeting_id=session.pk, sitting_id=session.current_sitting.pk, actor=city_staff
         )

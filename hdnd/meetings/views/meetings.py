@@ -48,6 +48,8 @@ from hdnd.meetings.queries import agenda as agenda_queries
 from hdnd.meetings.queries import attendance as attendance_queries
 from hdnd.meetings.queries import meetings as queries
 from hdnd.meetings.services import meetings as services
+from hdnd.meetings.services import participants as participant_services
+from hdnd.meetings.services import sittings as sitting_services
 
 PAGE_SIZE = 30
 
@@ -340,7 +342,7 @@ def participant_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            participant = services.add_participant(
+            participant = participant_services.add_participant(
                 meeting_id=meeting.pk,
                 actor=request.user,
                 role=data["role"],
@@ -365,7 +367,7 @@ def participant_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
 def participant_remove(request: HttpRequest, meeting_id: int, participant_id: int) -> HttpResponse:
     meeting = access.access_meeting_manage(user=request.user, meeting_id=meeting_id)
     try:
-        services.remove_participant(
+        participant_services.remove_participant(
             meeting_id=meeting.pk, participant_id=participant_id, actor=request.user
         )
     except DomainError as error:
@@ -383,7 +385,7 @@ def chair_set(request: HttpRequest, meeting_id: int) -> HttpResponse:
     if form.is_valid():
         participant: Participant = form.cleaned_data["participant"]
         try:
-            services.set_chair(
+            participant_services.set_chair(
                 meeting_id=meeting.pk, participant_id=participant.pk, actor=request.user
             )
         except DomainError as error:
@@ -404,7 +406,9 @@ def sitting_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
     form = SittingForm(request.POST)
     if form.is_valid():
         try:
-            services.add_sitting(meeting_id=meeting.pk, actor=request.user, **form.cleaned_data)
+            sitting_services.add_sitting(
+                meeting_id=meeting.pk, actor=request.user, **form.cleaned_data
+            )
         except DomainError as error:
             add_domain_error(form, error, always_on_top=True)
         else:
@@ -434,7 +438,7 @@ def _sitting_action(
 @require_POST
 def sitting_open(request: HttpRequest, meeting_id: int, sitting_id: int) -> HttpResponse:
     return _sitting_action(
-        request, meeting_id, sitting_id, services.open_sitting, _("The sitting is open.")
+        request, meeting_id, sitting_id, sitting_services.open_sitting, _("The sitting is open.")
     )
 
 
@@ -442,7 +446,7 @@ def sitting_open(request: HttpRequest, meeting_id: int, sitting_id: int) -> Http
 @require_POST
 def sitting_close(request: HttpRequest, meeting_id: int, sitting_id: int) -> HttpResponse:
     return _sitting_action(
-        request, meeting_id, sitting_id, services.close_sitting, _("The sitting is closed.")
+        request, meeting_id, sitting_id, sitting_services.close_sitting, _("The sitting is closed.")
     )
 
 
@@ -451,7 +455,11 @@ def sitting_close(request: HttpRequest, meeting_id: int, sitting_id: int) -> Htt
 def sitting_remove(request: HttpRequest, meeting_id: int, sitting_id: int) -> HttpResponse:
     access.access_meeting_manage(user=request.user, meeting_id=meeting_id)
     return _sitting_action(
-        request, meeting_id, sitting_id, services.remove_sitting, _("The sitting is removed.")
+        request,
+        meeting_id,
+        sitting_id,
+        sitting_services.remove_sitting,
+        _("The sitting is removed."),
     )
 
 

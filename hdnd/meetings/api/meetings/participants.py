@@ -33,7 +33,7 @@ from hdnd.meetings.api.meetings.common import (
 )
 from hdnd.meetings.models import Meeting, Participant, ParticipantRole
 from hdnd.meetings.queries import meetings as queries
-from hdnd.meetings.services import meetings as services
+from hdnd.meetings.services import participants as services
 
 
 def _participant_row(
@@ -59,7 +59,7 @@ class MeetingParticipantOutputSerializer(serializers.Serializer[Any]):
 
 
 class AddedParticipantRole(models.TextChoices):
-    """The roles the office adds by hand (services.meetings.ADDED_ROLES): delegates and
+    """The roles the office adds by hand (services.participants.ADDED_ROLES): delegates and
     the chair come from the council's seats."""
 
     GUEST = ParticipantRole.GUEST.value, ParticipantRole.GUEST.label

@@ -27,7 +27,7 @@ from hdnd.meetings.api.meetings.common import (
 )
 from hdnd.meetings.models import Meeting, Sitting, SittingPart
 from hdnd.meetings.queries import meetings as queries
-from hdnd.meetings.services import meetings as services
+from hdnd.meetings.services import sittings as services
 
 
 def _sitting_row(
