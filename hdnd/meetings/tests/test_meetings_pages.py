@@ -266,3 +266,17 @@ def test_the_meeting_page_leads_to_every_part_of_the_meeting(
     page = client.get(f"/meetings/{session.pk}/").content.decode()
     assert session.display_key not in page
     assert "minutes.docx" not in page
+
+
+def test_the_console_reminds_the_chair_to_check_in(
+    client: Client,
+    login: Login,
+    chair: User,
+    session: Meeting,
+    check_in: Callable[..., None],
+) -> None:
+    login(client, chair)
+    url = reverse("meetings:console", args=[session.pk])
+    assert "Bạn chưa điểm danh phiên họp này" in client.get(url).content.decode()
+    check_in(chair)
+    assert "Bạn chưa điểm danh phiên họp này" not in client.get(url).content.decode()
