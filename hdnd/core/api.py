@@ -5,6 +5,8 @@ Errors always look like
 with a 4xx status for anything the caller can fix.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
@@ -277,6 +279,18 @@ def paginated(
         ) from exc
     serializer = serializer_class(page, many=True, context={"request": request, **(context or {})})
     return paginator.get_paginated_response(serializer.data)
+
+
+@contextmanager
+def fields_named(**names: str) -> Iterator[None]:
+    """A service's refusal names the service's parameters (`respondents`); the API's body
+    may call them otherwise (`respondent_ids`): rename them, so that `error.fields` names
+    what the caller sent."""
+    try:
+        yield
+    except DomainError as error:
+        error.fields = {names.get(key, key): value for key, value in error.fields.items()}
+        raise
 
 
 # A version number (optimistic locking) fits PostgreSQL's integer.

@@ -217,9 +217,9 @@ def test_unflagged_and_other_councils_petitions_are_refused(
         refused = api.post(url, {"title": "Kiến nghị", "petition_ids": [flagged.pk, petition.pk]})
         error = assert_error(refused, 400, "invalid")
         assert error["message"] == PETITIONS_REFUSED
-        assert error["fields"] == {"petitions": [PETITIONS_REFUSED]}
+        assert error["fields"] == {"petition_ids": [PETITIONS_REFUSED]}
     unknown = api.post(url, {"title": "Kiến nghị", "petition_ids": [MAX_ID]})
-    assert assert_error(unknown, 400, "invalid")["fields"] == {"petitions": [PETITIONS_REFUSED]}
+    assert assert_error(unknown, 400, "invalid")["fields"] == {"petition_ids": [PETITIONS_REFUSED]}
     assert not QuestionTopic.objects.exists()
 
 
@@ -231,7 +231,7 @@ def test_a_respondent_must_be_an_invited_official(
         {"title": "Chủ đề", "respondent_ids": [_participant(delegate, session).pk]},
     )
     error = assert_error(refused, 400, "invalid")
-    assert set(error["fields"]) == {"respondents"}
+    assert set(error["fields"]) == {"respondent_ids"}
     assert error["message"].startswith("Vui lòng chọn người trả lời chất vấn")
     assert not QuestionTopic.objects.exists()
 
@@ -302,7 +302,7 @@ def test_a_blank_title_and_another_meetings_item_are_refused(
     )
     item = AgendaItem.objects.create(meeting=other, position=1, title="Khác")
     foreign = assert_error(api.post(url, {"title": "Chủ đề", "agenda_item_id": item.pk}), 400)
-    assert set(foreign["fields"]) == {"agenda_item"}
+    assert set(foreign["fields"]) == {"agenda_item_id"}
     assert not QuestionTopic.objects.exists()
 
 
@@ -371,7 +371,7 @@ def test_editing_keeps_the_topic_when_a_petition_is_refused(
             {"title": "Đổi tên", "respondent_ids": [], "petition_ids": [petition.pk]},
         )
         error = assert_error(refused, 400, "invalid")
-        assert error["fields"] == {"petitions": [PETITIONS_REFUSED]}
+        assert error["fields"] == {"petition_ids": [PETITIONS_REFUSED]}
     topic.refresh_from_db()
     assert topic.title == "Quản lý trật tự xây dựng"
     assert list(topic.petitions.all()) == [flagged]

@@ -178,7 +178,13 @@ def test_questions_are_registered_called_and_answered(
     follow_up = api.post(
         f"council-meetings/{session.pk}/questions/", {"text": "Tái chất vấn", "kind": "follow_up"}
     )
-    assert_error(follow_up, 400, "invalid")
+    # The refusal names the body's key, not the service's parameter.
+    assert set(assert_error(follow_up, 400, "invalid")["fields"]) == {"follows_id"}
+    not_a_respondent = api.post(
+        f"council-meetings/{session.pk}/questions/",
+        {"text": "Hỏi khách mời", "respondent_id": _participant(guest, session).pk},
+    )
+    assert set(assert_error(not_a_respondent, 400, "invalid")["fields"]) == {"respondent_id"}
     assert_error(api.post(f"questions/{question['id']}/call/", {}), 403, "permission_denied")
 
     api = _api(client, login, chair)

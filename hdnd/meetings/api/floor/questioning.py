@@ -14,7 +14,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from hdnd.core.api import EnumField, validated_body
+from hdnd.core.api import EnumField, fields_named, validated_body
 from hdnd.core.errors import NotFound
 from hdnd.councils.api.common import path_id
 from hdnd.meetings import access
@@ -39,6 +39,19 @@ from hdnd.meetings.services import speaking as speaking_services
 # Bounds of the id lists a topic takes (a council invites a few dozen officials at most).
 MAX_TOPIC_RESPONDENTS = 100
 MAX_TOPIC_PETITIONS = 500
+
+# The services' field names in a refusal → this API's body keys.
+TOPIC_FIELDS = {
+    "respondents": "respondent_ids",
+    "petitions": "petition_ids",
+    "agenda_item": "agenda_item_id",
+}
+QUESTION_FIELDS = {
+    "respondent": "respondent_id",
+    "topic": "topic_id",
+    "follows": "follows_id",
+    "asker": "asker_id",
+}
 
 
 def _question_meeting(question_id: str, *, user: Any, check: Callable[..., Any]) -> tuple[int, Any]:
@@ -127,11 +140,11 @@ def _topic_body(meeting: Meeting, topic_id: int) -> dict[str, Any]:
 
 RESPONDENTS_HELP = (
     "The respondent participants answering on this topic; any other participant is "
-    "refused (400, field `respondents`)."
+    "refused (400)."
 )
 PETITIONS_HELP = (
     "Voter petitions of the meeting's council flagged as questioning topics; any other "
-    "is refused (400, field `petitions`)."
+    "is refused (400)."
 )
 
 
@@ -181,14 +194,15 @@ class TopicsApi(FloorApi):
     def post(self, request: Request, meeting_id: str) -> Response:
         meeting = access.access_meeting_run(user=request.user, meeting_id=_meeting_pk(meeting_id))
         data = validated_body(self.InputSerializer, request)
-        topic = question_services.add_topic(
-            meeting_id=meeting.pk,
-            actor=request.user,
-            title=data["title"],
-            respondent_ids=data["respondent_ids"],
-            petition_ids=data["petition_ids"],
-            agenda_item_id=data["agenda_item_id"],
-        )
+        with fields_named(**TOPIC_FIELDS):
+            topic = question_services.add_topic(
+                meeting_id=meeting.pk,
+                actor=request.user,
+                title=data["title"],
+                respondent_ids=data["respondent_ids"],
+                petition_ids=data["petition_ids"],
+                agenda_item_id=data["agenda_item_id"],
+            )
         return Response(_topic_body(meeting, topic.pk), status=201)
 
 
@@ -213,13 +227,14 @@ class TopicApi(FloorApi):
     def put(self, request: Request, topic_id: str) -> Response:
         pk, meeting = _topic_meeting(topic_id, user=request.user, check=access.access_meeting_run)
         data = validated_body(self.InputSerializer, request)
-        question_services.edit_topic(
-            topic_id=pk,
-            actor=request.user,
-            title=data["title"],
-            respondent_ids=data["respondent_ids"],
-            petition_ids=data["petition_ids"],
-        )
+        with fields_named(**TOPIC_FIELDS):
+            question_services.edit_topic(
+                topic_id=pk,
+                actor=request.user,
+                title=data["title"],
+                respondent_ids=data["respondent_ids"],
+                petition_ids=data["petition_ids"],
+            )
         return Response(_topic_body(meeting, pk))
 
 
@@ -273,16 +288,17 @@ class QuestionsApi(FloorApi):
     def post(self, request: Request, meeting_id: str) -> Response:
         meeting = access.access_meeting(user=request.user, meeting_id=_meeting_pk(meeting_id))
         data = validated_body(self.InputSerializer, request)
-        question = question_services.register_question(
-            meeting_id=meeting.pk,
-            actor=request.user,
-            text=data["text"],
-            kind=data["kind"],
-            respondent_id=data["respondent_id"],
-            topic_id=data["topic_id"],
-            follows_id=data["follows_id"],
-            asker_id=data["asker_id"],
-        )
+        with fields_named(**QUESTION_FIELDS):
+            question = question_services.register_question(
+                meeting_id=meeting.pk,
+                actor=request.user,
+                text=data["text"],
+                kind=data["kind"],
+                respondent_id=data["respondent_id"],
+                topic_id=data["topic_id"],
+                follows_id=data["follows_id"],
+                asker_id=data["asker_id"],
+            )
         return Response(_question_body(question.pk), status=201)
 
 
