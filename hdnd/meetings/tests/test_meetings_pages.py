@@ -151,6 +151,8 @@ def test_check_in_with_htmx_returns_the_panel_alone(
     assert response.templates[0].name == "meetings/panels/attendance.html"
     assert Attendance.objects.get().status == "present"
     assert 'id="check-in-button"' not in response.content.decode()
+    # The tablet's ballot panel refetches itself: its delegate may vote now.
+    assert response["HX-Trigger"] == "meeting:poll"
     ready = client.post(
         reverse("meetings:ready", args=[session.pk]), {"ready": "1"}, HTTP_HX_REQUEST="true"
     )
@@ -280,3 +282,15 @@ def test_the_console_reminds_the_chair_to_check_in(
     assert "Bạn chưa điểm danh phiên họp này" in client.get(url).content.decode()
     check_in(chair)
     assert "Bạn chưa điểm danh phiên họp này" not in client.get(url).content.decode()
+
+
+def test_the_chair_votes_from_the_console_too(
+    client: Client, login: Login, chair: User, city_staff: User, session: Meeting
+) -> None:
+    login(client, chair)
+    page = client.get(reverse("meetings:console", args=[session.pk])).content.decode()
+    assert 'id="voting-console"' in page and 'id="voting-ballot"' in page
+    # The office runs the console but does not vote.
+    login(client, city_staff)
+    page = client.get(reverse("meetings:console", args=[session.pk])).content.decode()
+    assert 'id="voting-console"' in page and 'id="voting-ballot"' not in page

@@ -32,7 +32,7 @@ def check_in(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting, participant = access.access_meeting_participate(
         user=request.user, meeting_id=meeting_id
     )
-    return panel_action(
+    response = panel_action(
         request,
         meeting,
         "attendance",
@@ -41,6 +41,10 @@ def check_in(request: HttpRequest, meeting_id: int) -> HttpResponse:
         ),
         _("You are checked in."),
     )
+    # The ballot panel on this tablet opens now that its delegate is present (the room's
+    # attendance update refreshes only the attendance panels).
+    response["HX-Trigger"] = "meeting:poll"
+    return response
 
 
 @login_required

@@ -17,6 +17,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from hdnd.core.errors import NotFound
 from hdnd.meetings.models import VOTING_ROLES, Meeting, Participant
@@ -25,7 +26,9 @@ from hdnd.meetings.services.common import announce
 from hdnd.voting.models import (
     CHOICES_BY_KIND,
     Ballot,
+    Choice,
     Poll,
+    PollKind,
     PollStatus,
     PollSubject,
     SecretTally,
@@ -78,6 +81,18 @@ def _check_choices(
         raise InvalidChoice(_("The ballot is not complete: answer every question once."))
     if any(value not in allowed for value in normalised.values()):
         raise InvalidChoice(_("The ballot holds a choice this poll does not offer."))
+    # An election ballot that approves more candidates than there are posts is void on
+    # paper; on a tablet it is refused, and the delegate chooses again.
+    in_favour = sum(1 for value in normalised.values() if value == Choice.YES)
+    if poll.kind == PollKind.ELECTION and in_favour > poll.seats:
+        raise InvalidChoice(
+            ngettext(
+                "Approve at most %(count)s candidate: there is %(count)s post to fill.",
+                "Approve at most %(count)s candidates: there are %(count)s posts to fill.",
+                poll.seats,
+            )
+            % {"count": poll.seats}
+        )
     return normalised
 
 

@@ -78,13 +78,20 @@ def _election(
     candidates = [services.SubjectSpec(label=f"Ứng viên {i + 1}") for i in range(len(yes_counts))]
     poll = open_poll(kind=PollKind.ELECTION, title="Bầu", subjects=candidates, seats=seats)
     check_in(*voters)
+    # Each candidate's approvals go to the voters who have approved the fewest so far, so
+    # that no ballot approves more candidates than there are posts (such a ballot is void).
+    approved: list[set[int]] = [set() for _voter in voters]
+    for position, count in enumerate(yes_counts):
+        for index in sorted(range(len(voters)), key=lambda one: len(approved[one]))[:count]:
+            approved[index].add(position + 1)
+    assert all(len(chosen) <= seats for chosen in approved)
     for index, user in enumerate(voters):
         cast(
             poll,
             user,
             {
-                position + 1: Choice.YES if index < count else Choice.NO
-                for position, count in enumerate(yes_counts)
+                position + 1: Choice.YES if position + 1 in approved[index] else Choice.NO
+                for position in range(len(yes_counts))
             },
         )
     return services.close_poll(poll_id=poll.pk, actor=chair)
@@ -97,10 +104,12 @@ def test_an_election_elects_by_most_votes_above_half_of_all_delegates(
     cast: Callable[..., Any],
     chair: User,
 ) -> None:
-    closed = _election(open_poll, voters, check_in, cast, chair, seats=2, yes_counts=[9, 5, 7, 8])
+    closed = _election(
+        open_poll, voters, check_in, cast, chair, seats=3, yes_counts=[9, 5, 6, 8, 2]
+    )
     assert closed.is_secret
     elected = [row["label"] for row in closed.result["subjects"] if row["elected"]]
-    assert elected == ["Ứng viên 1", "Ứng viên 4"]  # 9 and 8; 7 qualifies but no post left
+    assert elected == ["Ứng viên 1", "Ứng viên 3", "Ứng viên 4"]  # 9, 6 and 8 are over 5
     assert closed.result["subjects"][1]["reached_threshold"] is False  # 5 is not > 5
     assert closed.result["tie_at_cutoff"] is False
     assert closed.passed is True
@@ -113,7 +122,7 @@ def test_a_tie_at_the_cut_off_elects_none_of_the_tied(
     cast: Callable[..., Any],
     chair: User,
 ) -> None:
-    closed = _election(open_poll, voters, check_in, cast, chair, seats=2, yes_counts=[9, 7, 7, 4])
+    closed = _election(open_poll, voters, check_in, cast, chair, seats=2, yes_counts=[8, 6, 6, 0])
     rows = closed.result["subjects"]
     assert [row["elected"] for row in rows] == [True, False, False, False]
     assert [row["tied_out"] for row in rows] == [False, True, True, False]
@@ -160,3 +169,32 @@ def test_election_cut_off_table(yes_counts: list[int], seats: int, elected: list
     counts = {i + 1: {"yes": n, "no": 10 - n, "abstain": 0} for i, n in enumerate(yes_counts)}
     result = compute_result(poll, subjects, counts, total=10, voted=10)
     assert [row["elected"] for row in result["subjects"]] == elected
+
+
+def test_a_ballot_approving_more_candidates_than_posts_is_refused(
+    open_poll: Callable[..., Poll],
+    voters: list[User],
+    check_in: Callable[..., None],
+    chair: User,
+) -> None:
+    candidates = [services.SubjectSpec(label=name) for name in ("Nguyễn Văn An", "Trần Thị Bình")]
+    poll = open_poll(kind=PollKind.ELECTION, title="Bầu Phó Chủ tịch", subjects=candidates)
+    check_in(voters[0])
+    subjects = list(poll.subjects.order_by("position").values_list("pk", flat=True))
+    with pytest.raises(services.InvalidChoice) as refused:
+        services.cast_ballot(
+            poll_id=poll.pk,
+            user=voters[0],
+            choices=dict.fromkeys(subjects, Choice.YES),
+            channel="web",
+        )
+    assert "tối đa 1 ứng cử viên" in refused.value.message
+    assert not poll.ballots.exists()
+    # One approval (or none) for one post is a valid ballot.
+    services.cast_ballot(
+        poll_id=poll.pk,
+        user=voters[0],
+        choices={subjects[0]: Choice.YES, subjects[1]: Choice.NO},
+        channel="web",
+    )
+    assert poll.ballots.count() == 1
