@@ -114,7 +114,18 @@ class OpenSubjectSerializer(serializers.Serializer[Any]):
     counts = serializers.DictField(
         child=serializers.IntegerField(),
         help_text="Votes per choice: yes, no, abstain (motions and elections); high, "
-        "medium, low (confidence votes).",
+        "confident, low (confidence votes).",
+    )
+    elected = serializers.BooleanField(
+        allow_null=True, help_text="Elections: whether this candidate was elected."
+    )
+    low_over_half = serializers.BooleanField(
+        allow_null=True,
+        help_text="Confidence votes: rated low by more than half of all delegates.",
+    )
+    low_two_thirds = serializers.BooleanField(
+        allow_null=True,
+        help_text="Confidence votes: rated low by at least two-thirds of all delegates.",
     )
 
     class Meta:
@@ -222,7 +233,16 @@ def _poll(line: PollLine) -> dict[str, Any]:
         "total_members": poll.total_members,
         "required_votes": line.required,
         "passed": poll.passed,
-        "subjects": [{"label": one.label, "counts": one.counts} for one in line.subjects],
+        "subjects": [
+            {
+                "label": one.label,
+                "counts": one.counts,
+                "elected": one.elected,
+                "low_over_half": one.low_over_half,
+                "low_two_thirds": one.low_two_thirds,
+            }
+            for one in line.subjects
+        ],
         "seal": (
             {
                 "seq": seal.seq,

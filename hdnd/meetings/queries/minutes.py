@@ -55,6 +55,13 @@ class QuestionLine:
 class SubjectCounts:
     label: str
     counts: dict[str, int]
+    # From the result frozen at close: an election's candidate elected or not; a
+    # confidence rating's "low" from more than half / at least two-thirds of all delegates.
+    elected: bool | None = None
+    # Each count as a share of all delegates (percent, two decimals), None without a total.
+    shares: dict[str, float | None] = field(default_factory=dict)
+    low_over_half: bool | None = None
+    low_two_thirds: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -64,8 +71,7 @@ class PollLine:
     required: int
 
     def percent_of_all(self, count: int) -> float | None:
-        total = self.poll.total_members or 0
-        return round(100.0 * count / total, 2) if total else None
+        return _share(count, self.poll)
 
 
 @dataclass(frozen=True)
@@ -108,6 +114,11 @@ def agenda_numbers(items: list[AgendaItem]) -> list[tuple[str, AgendaItem]]:
     return ordered
 
 
+def _share(count: int, poll: Poll) -> float | None:
+    total = poll.total_members or 0
+    return round(100.0 * count / total, 2) if total else None
+
+
 def _poll_lines(polls: list[Poll]) -> dict[int, PollLine]:
     """Each closed poll's counts, read as the voting module reads them (`stored_counts`:
     named votes or secret tallies), so the minutes say what the seal says."""
@@ -115,6 +126,7 @@ def _poll_lines(polls: list[Poll]) -> dict[int, PollLine]:
     for poll in polls:
         subjects = subjects_of(poll)
         counts = stored_counts(poll, subjects)
+        frozen = {row.get("subject_id"): row for row in (poll.result or {}).get("subjects", [])}
         lines[poll.pk] = PollLine(
             poll=poll,
             subjects=[
@@ -123,6 +135,13 @@ def _poll_lines(polls: list[Poll]) -> dict[int, PollLine]:
                     counts={
                         choice: counts.get(subject.pk, {}).get(choice, 0) for choice in poll.choices
                     },
+                    elected=frozen.get(subject.pk, {}).get("elected"),
+                    shares={
+                        choice: _share(counts.get(subject.pk, {}).get(choice, 0), poll)
+                        for choice in poll.choices
+                    },
+                    low_over_half=frozen.get(subject.pk, {}).get("low_over_half"),
+                    low_two_thirds=frozen.get(subject.pk, {}).get("low_two_thirds"),
                 )
                 for subject in subjects
             ],

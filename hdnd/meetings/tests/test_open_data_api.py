@@ -147,3 +147,39 @@ def test_bad_addresses_get_the_error_shape(
     response = client.get(url.format(council=session.council_id))
     assert response.status_code == status
     assert response.json()["error"]["message"]
+
+
+def test_an_election_says_who_was_elected_publicly(
+    session: Meeting,
+    members: list[Membership],
+    chair: User,
+    check_in: Callable[..., None],
+    client: Client,
+) -> None:
+    from hdnd.voting.services import SubjectSpec
+
+    voters = [User.objects.get(person=seat.person) for seat in members[:7]]
+    check_in(*voters)
+    poll = create_poll(
+        meeting_id=session.pk,
+        actor=chair,
+        kind=PollKind.ELECTION,
+        title="Bầu Phó Chủ tịch HĐND",
+        subjects=[SubjectSpec(label="Nguyễn Văn An"), SubjectSpec(label="Trần Thị Bình")],
+    )
+    open_poll(poll_id=poll.pk, actor=chair)
+    first, second = poll.subjects.order_by("position").values_list("pk", flat=True)
+    for voter in voters:
+        cast_ballot(
+            poll_id=poll.pk, user=voter, choices={first: "yes", second: "no"}, channel="web"
+        )
+    close_poll(poll_id=poll.pk, actor=chair)
+
+    [line] = client.get(f"/api/v1/open/council-meetings/{session.pk}/").json()["polls"]
+    assert [(one["label"], one["elected"]) for one in line["subjects"]] == [
+        ("Nguyễn Văn An", True),
+        ("Trần Thị Bình", False),
+    ]
+    page = client.get(f"/public/meetings/{session.pk}/").content.decode()
+    assert "Trúng cử" in page and "Không trúng cử" in page
+    assert "(70,00%)" in page  # 7 of the 10 delegates, as a share of all

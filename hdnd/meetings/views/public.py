@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from hdnd.core.errors import NotFound
 from hdnd.councils.access import access_council
 from hdnd.meetings.queries import public
-from hdnd.meetings.queries.minutes import CHOICE_LABELS_VI, closed_polls
+from hdnd.meetings.queries.minutes import closed_polls
+from hdnd.voting.models import Choice
 
 
 def council_meetings(request: HttpRequest, council_id: int) -> HttpResponse:
@@ -32,7 +33,7 @@ def meeting_page(request: HttpRequest, meeting_id: int) -> HttpResponse:
         "documents": public.published_documents(meeting),
         "resolutions": public.published_resolutions(meeting),
         "polls": closed_polls(meeting),
-        "choice_labels": CHOICE_LABELS_VI,
+        "choice_labels": dict(Choice.choices),
     }
     return render(request, "meetings/public/meeting.html", context)
 
