@@ -38,6 +38,30 @@ def council_consultations(*, user: Any, council_id: int) -> QuerySet[Consultatio
     return consultations.order_by("-created_at", "-id")
 
 
+def awaiting_my_answer(*, user: Any) -> list[Consultation]:
+    """Open consultations the user is asked (a seat in force) and has not answered yet,
+    soonest deadline first: what their meetings page puts in front of them."""
+    person_id = getattr(user, "person_id", None)
+    if person_id is None:
+        return []
+    candidates = (
+        Consultation.objects.filter(
+            status=ConsultationStatus.OPEN,
+            deadline__gt=timezone.now(),
+            term__memberships__person_id=person_id,
+        )
+        .distinct()
+        .select_related("council")
+        .order_by("deadline", "id")
+    )
+    waiting = []
+    for consultation in candidates:
+        seat = member_seat(consultation, user)
+        if seat is not None and not consultation.responses.filter(membership=seat).exists():
+            waiting.append(consultation)
+    return waiting
+
+
 def my_response(*, consultation: Consultation, user: Any) -> ConsultationResponse | None:
     seat = member_seat(consultation, user)
     if seat is None:

@@ -137,3 +137,16 @@ def test_the_outsider_sees_nothing(
     )
     assert client.get(f"/meetings/consultations/{opened.pk}/results.xlsx").status_code == 404
     assert not ConsultationResponse.objects.exists()
+
+
+def test_a_delegate_finds_an_open_consultation_on_the_meetings_page(
+    opened: Consultation, delegate: User, client: Client, login: Any
+) -> None:
+    login(client, delegate)
+    page = client.get("/meetings/").content.decode()
+    assert "Lấy ý kiến về chủ trương đầu tư" in page
+    assert f'href="/meetings/consultations/{opened.pk}/"' in page
+    assert f'href="/meetings/council/{opened.council_id}/consultations/"' in page
+    client.post(f"/meetings/consultations/{opened.pk}/answer/", {"choice": "agree"})
+    # Answered: no longer waiting.
+    assert "Lấy ý kiến về chủ trương đầu tư" not in client.get("/meetings/").content.decode()

@@ -46,6 +46,7 @@ from hdnd.meetings.models import (
 )
 from hdnd.meetings.queries import agenda as agenda_queries
 from hdnd.meetings.queries import attendance as attendance_queries
+from hdnd.meetings.queries import consultations as consultation_queries
 from hdnd.meetings.queries import meetings as queries
 from hdnd.meetings.services import meetings as services
 from hdnd.meetings.services import participants as participant_services
@@ -135,6 +136,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "live": queries.my_live_meetings(user=request.user, today=timezone.localdate()),
         "councils": queries.my_councils(user=request.user),
+        "consultations": consultation_queries.awaiting_my_answer(user=request.user),
     }
     return render(request, "meetings/home.html", context)
 
