@@ -98,6 +98,10 @@ def poll_state(poll: Poll, *, viewer_participant: Participant | None = None) -> 
         "revote_of": poll.revote_of_id,
         "total_members": total,
         "required_votes": poll.required_votes(total),
+        # Confidence ratings: "low" from this many delegates is flagged (more than half;
+        # two-thirds or more), as results.compute_result flags it.
+        "low_over_half_votes": total // 2 + 1,
+        "low_two_thirds_votes": -(-2 * total // 3),
         "voted": voted,
         "present": present,
         "voted_percentage": percentage(voted, total),

@@ -324,3 +324,25 @@ def test_the_poll_form_folds_what_a_motion_does_not_need(
     assert holder.startswith("<details open>")
     share = refused[refused.rindex("<details", 0, refused.index('name="numerator"')) :]
     assert share.startswith("<details>")
+
+
+def test_a_confidence_result_speaks_of_ratings_not_of_votes_in_favour(
+    open_poll: Callable[..., Poll],
+    voters: list[User],
+    check_in: Callable[..., None],
+    cast: Callable[..., Any],
+    chair: User,
+    as_user: Callable[[User], Client],
+) -> None:
+    rated = [services.SubjectSpec(person_id=voters[0].person_id, post="Phó Chủ tịch UBND")]
+    poll = open_poll(kind=PollKind.CONFIDENCE, title="Lấy phiếu tín nhiệm", subjects=rated)
+    check_in(*voters)
+    for index, user in enumerate(voters):
+        cast(poll, user, {1: "low" if index < 6 else "high"})
+    services.close_poll(poll_id=poll.pk, actor=chair)
+    page = as_user(chair).get(reverse("voting:result", args=[poll.pk])).content.decode()
+    # 10 delegates: low from 6 (more than half) is flagged; two-thirds would be 7.
+    assert "Quá nửa tổng số đại biểu đánh giá tín nhiệm thấp" in page
+    assert "(6 đại biểu trở lên)" in page and "(7 đại biểu trở lên)" in page
+    assert "phiếu tán thành" not in page
+    assert "Đã ghi nhận kết quả lấy phiếu." in page
