@@ -51,6 +51,12 @@ def ballot_data(user: Any, meeting: Meeting) -> dict[str, Any]:
     last_closed = next((poll for poll in reversed(polls) if poll.status == PollStatus.CLOSED), None)
     poll = current or last_closed
     state = poll_state(poll, viewer_participant=participant) if poll else None
+    if state is not None:
+        # The delegate's own named choices beside each subject, so the ballot shows them
+        # (a secret ballot keeps none).
+        mine = (state.get("my_ballot") or {}).get("choices") or {}
+        for subject in state["subjects"]:
+            subject["mine"] = mine.get(str(subject["id"]), "")
     return {
         "participant": participant,
         "votes": participant is not None and participant.votes,

@@ -346,3 +346,23 @@ def test_a_confidence_result_speaks_of_ratings_not_of_votes_in_favour(
     assert "(6 đại biểu trở lên)" in page and "(7 đại biểu trở lên)" in page
     assert "phiếu tán thành" not in page
     assert "Đã ghi nhận kết quả lấy phiếu." in page
+
+
+def test_a_delegate_sees_their_own_choice_when_they_may_change_it(
+    session: Meeting,
+    delegate: User,
+    check_in: Callable[..., None],
+    as_user: Callable[[User], Client],
+    open_poll: Callable[..., Poll],
+) -> None:
+    poll = open_poll(allow_change=True)
+    check_in(delegate)
+    client = as_user(delegate)
+    subject = poll.subjects.get()
+    panel = client.post(
+        reverse("voting:cast", args=[poll.pk]), {f"choice_{subject.pk}": "no"}, headers=HTMX
+    ).content.decode()
+    pressed = panel[panel.index('value="no"') : panel.index("</button>", panel.index('value="no"'))]
+    assert 'aria-pressed="true"' in pressed
+    other = panel[panel.index('value="yes"') : panel.index("</button>", panel.index('value="yes"'))]
+    assert 'aria-pressed="false"' in other
