@@ -503,6 +503,17 @@ def _page_text(page: Any) -> str:
     return re.sub(r"[ \t]+", " ", "".join(pieces)).strip()
 
 
+def page_count(data: bytes) -> int | None:
+    """How many pages the PDF has; None when it cannot be read."""
+    try:
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        if reader.encrypted:
+            return None
+        return int(reader.root["/Pages"]["/Count"])
+    except Exception:  # A broken file: its pages cannot be counted.
+        return None
+
+
 def page_texts(data: bytes, *, max_pages: int = MAX_TEXT_PAGES) -> list[str]:
     """The text shown on each page, as far as it can be read (see the module's notes).
     An unreadable PDF gives an empty list."""

@@ -1,5 +1,6 @@
 """The chair's form to prepare a poll, and reading a ballot posted from the page."""
 
+import re
 from typing import Any
 
 from django import forms
@@ -8,6 +9,18 @@ from django.utils.translation import gettext_lazy as _
 from hdnd.meetings.models import AgendaItem, Meeting, Participant
 from hdnd.voting.models import PollKind
 from hdnd.voting.services import PassRule, SubjectSpec
+
+# "Name — post": an em or en dash, or a hyphen with spaces around it (names themselves
+# never hold one; a hyphen inside a word, as in "Lê-Nin", does not split).
+CANDIDATE_SEPARATOR = re.compile(r"\s*[—–]\s*|\s+-\s+")
+
+
+def split_candidate(line: str) -> tuple[str, str]:
+    """A line of the candidates box as (name, post)."""
+    parts = CANDIDATE_SEPARATOR.split(line.strip(), maxsplit=1)
+    name = parts[0].strip()
+    post = parts[1].strip() if len(parts) > 1 else ""
+    return name, post
 
 
 class PollForm(forms.Form):
@@ -86,9 +99,9 @@ class PollForm(forms.Form):
             ]
         elif kind == PollKind.ELECTION:
             for line in data["candidates"].splitlines():
-                name, _sep, post = line.partition("—")
-                if name.strip():
-                    subjects.append(SubjectSpec(label=name.strip(), post=post.strip()))
+                name, post = split_candidate(line)
+                if name:
+                    subjects.append(SubjectSpec(label=name, post=post))
         return {
             "kind": kind,
             "title": data["title"],

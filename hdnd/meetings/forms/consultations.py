@@ -19,7 +19,7 @@ class ConsultationForm(forms.Form):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"],
     )
     document = forms.FileField(
-        label=_("Document (optional)"),
+        label=_("Document"),
         required=False,
         help_text=_("A PDF, .docx or .xlsx file the members read before answering."),
     )

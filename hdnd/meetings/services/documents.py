@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from hdnd.core.errors import Conflict, DomainError, NotFound
 from hdnd.lib.pdfsign import SignatureStatus, verify_pdf
-from hdnd.lib.pdfstamp import page_texts
+from hdnd.lib.pdfstamp import page_count, page_texts
 from hdnd.lib.uploads import PDF_MAGIC, is_office_package, starts_with
 from hdnd.lib.vietnamese import fold, normalize
 from hdnd.meetings.models import (
@@ -395,6 +395,7 @@ def save_note(*, document_id: int, user: Any, text: str, highlights: Any) -> Doc
         message = _("The note is longer than %(count)s characters.") % {"count": MAX_NOTE_CHARS}
         raise DomainError(message, fields={"text": [message]})
     cleaned = _clean_highlights(highlights)
+    _check_pages(document_id, [one["page"] for one in cleaned], field="highlights")
     with transaction.atomic():
         note, _created = DocumentNote.objects.select_for_update().get_or_create(
             document_id=document_id, user_id=user.pk
@@ -408,7 +409,9 @@ def save_note(*, document_id: int, user: Any, text: str, highlights: Any) -> Doc
 def add_highlight(
     *, document_id: int, user: Any, page: int, quote: str, color: str, comment: str
 ) -> DocumentNote:
-    """One more highlight on the user's note (the note's text is kept)."""
+    """One more highlight on the user's note (the note's text is kept). Its page must be
+    one of the current version's, when that is a PDF whose pages can be counted."""
+    _check_pages(document_id, [page], field="page")
     with transaction.atomic():
         note, _created = DocumentNote.objects.select_for_update().get_or_create(
             document_id=document_id, user_id=user.pk
@@ -420,6 +423,26 @@ def add_highlight(
         note.highlights = _clean_highlights(highlights)
         note.save(update_fields=["highlights", "updated_at"])
     return note
+
+
+def _check_pages(document_id: int, pages: list[int], *, field: str) -> None:
+    """Every page is one of the current version's (when it is a PDF that can be read)."""
+    if not pages:
+        return
+    count = _current_page_count(document_id)
+    if count is not None and max(pages) > count:
+        message = _("This document has %(count)s pages: give the page the text is on.") % {
+            "count": count
+        }
+        raise DomainError(message, fields={field: [message]})
+
+
+def _current_page_count(document_id: int) -> int | None:
+    version = DocumentVersion.objects.filter(document_id=document_id).order_by("-number").first()
+    if version is None or version.content_type != "application/pdf":
+        return None
+    with version.file.open("rb") as stored:
+        return page_count(stored.read())
 
 
 def remove_highlight(*, document_id: int, user: Any, index: int) -> DocumentNote:

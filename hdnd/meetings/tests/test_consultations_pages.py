@@ -110,9 +110,20 @@ def test_the_office_sees_who_has_not_answered_then_closes(
     not_answered = page[page.index('class="plain-list not-answered"') :]
     assert delegate.get_full_name() not in not_answered.split("</ul>")[0]
     opened.refresh_from_db()
+    # Nine members have not answered and the deadline is days away: the office must confirm.
+    assert 'name="confirm" required' in page
     client.post(f"/meetings/consultations/{opened.pk}/close/", {"version": opened.version})
     opened.refresh_from_db()
+    assert opened.status == ConsultationStatus.OPEN
+    client.post(
+        f"/meetings/consultations/{opened.pk}/close/", {"version": opened.version, "confirm": "on"}
+    )
+    opened.refresh_from_db()
     assert opened.status == ConsultationStatus.CLOSED
+    login(client, delegate)
+    closed_page = client.get(f"/meetings/consultations/{opened.pk}/").content.decode()
+    assert "Văn phòng HĐND đã kết thúc lấy ý kiến lúc" in closed_page
+    login(client, city_staff)
     results = client.get(f"/meetings/consultations/{opened.pk}/results/").content.decode()
     assert "10,00%" in results  # one of the ten members asked, in Vietnamese notation
     export = client.get(f"/meetings/consultations/{opened.pk}/results.xlsx")

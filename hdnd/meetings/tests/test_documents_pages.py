@@ -210,14 +210,14 @@ def test_the_note_is_saved_over_htmx(
     assert 'id="private-note"' in response.content.decode()
     response = client.post(
         f"/meetings/documents/{document.pk}/highlights/",
-        {"page": 2, "quote": "vốn đầu tư", "color": "green", "comment": "Xem lại"},
+        {"page": 1, "quote": "vốn đầu tư", "color": "green", "comment": "Xem lại"},
         headers={"HX-Request": "true"},
     )
     assert "vốn đầu tư" in response.content.decode()
     note = DocumentNote.objects.get(user=delegate)
     assert note.text == "Cần hỏi thêm"
     assert note.highlights == [
-        {"page": 2, "quote": "vốn đầu tư", "color": "green", "comment": "Xem lại"}
+        {"page": 1, "quote": "vốn đầu tư", "color": "green", "comment": "Xem lại"}
     ]
     bad = client.post(
         f"/meetings/documents/{document.pk}/highlights/",

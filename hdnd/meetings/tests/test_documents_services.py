@@ -353,25 +353,25 @@ def test_notes_belong_to_their_author(
     services.save_note(
         document_id=document.pk,
         user=delegate,
-        text="Hỏi lại số liệu trang 3",
-        highlights=[{"page": 3, "quote": "chi thường xuyên", "color": "yellow", "comment": "?"}],
+        text="Hỏi lại số liệu trang 1",
+        highlights=[{"page": 1, "quote": "chi thường xuyên", "color": "yellow", "comment": "?"}],
     )
     services.add_highlight(
         document_id=document.pk,
         user=delegate,
-        page=4,
+        page=1,
         quote="đầu tư công",
         color="green",
         comment="",
     )
     note = queries.note_of(document=document, user=delegate)
     assert note is not None
-    assert note.text == "Hỏi lại số liệu trang 3"
-    assert [h["page"] for h in note.highlights] == [3, 4]
+    assert note.text == "Hỏi lại số liệu trang 1"
+    assert [h["quote"] for h in note.highlights] == ["chi thường xuyên", "đầu tư công"]
     assert queries.note_of(document=document, user=other_delegate) is None
     services.remove_highlight(document_id=document.pk, user=delegate, index=0)
     note.refresh_from_db()
-    assert [h["page"] for h in note.highlights] == [4]
+    assert [h["quote"] for h in note.highlights] == ["đầu tư công"]
     assert DocumentNote.objects.count() == 1
 
 
@@ -400,3 +400,25 @@ def test_a_cancelled_meeting_takes_no_documents(
     with pytest.raises(DomainError):
         add_doc()
     assert not Document.objects.exists()
+
+
+def test_a_highlight_must_be_on_a_page_of_the_document(
+    add_doc: Callable[..., Document], delegate: User
+) -> None:
+    document = add_doc()  # a one-page PDF
+    with pytest.raises(DomainError) as refused:
+        services.add_highlight(
+            document_id=document.pk, user=delegate, page=7, quote="x", color="yellow", comment=""
+        )
+    assert "page" in refused.value.fields
+    with pytest.raises(DomainError):
+        services.save_note(
+            document_id=document.pk,
+            user=delegate,
+            text="",
+            highlights=[{"page": 2, "quote": "x", "color": "yellow"}],
+        )
+    note = services.add_highlight(
+        document_id=document.pk, user=delegate, page=1, quote="x", color="yellow", comment=""
+    )
+    assert note.highlights[0]["page"] == 1

@@ -134,6 +134,21 @@ def _transition(request: HttpRequest, consultation_id: int, *, opening: bool) ->
     if not form.is_valid():
         messages.error(request, _("Reload the page and try again."))
         return redirect("meetings:consultation", consultation_id=consultation.pk)
+    if (
+        not opening
+        and not request.POST.get("confirm")
+        and consultation.deadline > timezone.now()
+        and queries.members_not_answered(consultation)
+    ):
+        # The page asks for the tick; a form posted without it is not closed.
+        messages.error(
+            request,
+            _(
+                "Some members have not answered and the deadline has not passed: tick the box "
+                "to close it early."
+            ),
+        )
+        return redirect("meetings:consultation", consultation_id=consultation.pk)
     change = services.open_consultation if opening else services.close_consultation
     try:
         change(

@@ -366,3 +366,19 @@ def test_a_delegate_sees_their_own_choice_when_they_may_change_it(
     assert 'aria-pressed="true"' in pressed
     other = panel[panel.index('value="yes"') : panel.index("</button>", panel.index('value="yes"'))]
     assert 'aria-pressed="false"' in other
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Nguyễn Văn An — Giám đốc Sở Tài chính", ("Nguyễn Văn An", "Giám đốc Sở Tài chính")),
+        ("Phạm Văn C - Ủy viên UBND", ("Phạm Văn C", "Ủy viên UBND")),
+        ("Trần Thị Bình – Phó Chủ tịch", ("Trần Thị Bình", "Phó Chủ tịch")),
+        ("  Lê Văn Dũng  ", ("Lê Văn Dũng", "")),
+        ("Hoàng Thị Lê-Na — Ủy viên", ("Hoàng Thị Lê-Na", "Ủy viên")),
+    ],
+)
+def test_a_candidate_line_splits_at_any_dash(line: str, expected: tuple[str, str]) -> None:
+    from hdnd.voting.forms import split_candidate
+
+    assert split_candidate(line) == expected
