@@ -139,8 +139,7 @@ def _topic_body(meeting: Meeting, topic_id: int) -> dict[str, Any]:
 
 
 RESPONDENTS_HELP = (
-    "The respondent participants answering on this topic; any other participant is "
-    "refused (400)."
+    "The respondent participants answering on this topic; any other participant is refused (400)."
 )
 PETITIONS_HELP = (
     "Voter petitions of the meeting's council flagged as questioning topics; any other "
