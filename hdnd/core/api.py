@@ -202,6 +202,12 @@ def _message_for(exc: exceptions.APIException) -> str:
         if isinstance(exc, exc_class):
             if isinstance(exc, exceptions.AuthenticationFailed | exceptions.PermissionDenied):
                 detail = str(exc.detail)
+                if detail.startswith("CSRF Failed"):
+                    # DRF's own words for a session call without the CSRF token, in English.
+                    return _(
+                        "This request from a signed-in session lacks its CSRF token: send the "
+                        "csrftoken cookie's value in the X-CSRFToken header, or use an API token."
+                    )
                 if detail and detail != str(getattr(exc_class, "default_detail", "")):
                     return detail
             return str(message)

@@ -192,3 +192,17 @@ def test_the_catch_all_is_left_out_of_the_schema(client: Client) -> None:
     for path in schema["paths"]:
         concrete = re.sub(r"\{\w+\}", "1", path)
         assert resolve(concrete).func is not unknown_path, path
+
+
+def test_a_session_call_without_its_csrf_token_is_told_in_vietnamese(
+    db: None, login: Any, delegate_user: Any
+) -> None:
+    strict = Client(enforce_csrf_checks=True)
+    login(strict, delegate_user)
+    response = strict.post(
+        "/api/v1/council-meetings/1/check-in/", headers={"Accept-Language": "vi"}
+    )
+    assert response.status_code == 403
+    error = assert_shape(response.json())
+    assert "CSRF" in error["message"] and "X-CSRFToken" in error["message"]
+    assert not error["message"].startswith("CSRF Failed")

@@ -115,6 +115,11 @@
     var key = pollKey(state.poll);
     if (lastPollKey !== null && key !== lastPollKey) {
       topics.poll = true;
+      // A line about the last ballot ("not recorded", "recorded at") no longer applies.
+      document.querySelectorAll("[data-live-cast-status]").forEach(function (element) {
+        element.textContent = "";
+        element.dataset.kind = "";
+      });
     }
     lastPollKey = key;
     return Object.keys(topics);
