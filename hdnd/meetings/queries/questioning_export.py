@@ -36,6 +36,7 @@ HEADERS = [
     "Kết thúc",
     "Thời gian trả lời",
     "Nội dung trả lời",
+    "Kiến nghị cử tri liên quan",
 ]
 
 
@@ -62,19 +63,26 @@ def _topic_title(block: TopicBlock) -> str:
     return block.topic.title if block.topic is not None else NO_TOPIC
 
 
-def _number(index: int, depth: int) -> str:
-    return str(index) if depth == 0 else f"{index}.{'+' * depth}"
+def _petitions(block: TopicBlock) -> str:
+    """The voter petitions the topic takes up: "01-2026-0097 (title); …"."""
+    if block.topic is None:
+        return ""
+    return "; ".join(f"{one.code} ({one.title})" for one in block.topic.petitions.all())
 
 
 def _rows(blocks: list[TopicBlock]) -> list[list[object]]:
+    """One row per question, numbered 1, 2 … with what follows numbered under it: 1.1,
+    1.2, 1.1.1 …"""
     rows: list[list[object]] = []
-    index = 0
+    counters: list[int] = []
     for block, depth, question in flat_rows(blocks):
-        if depth == 0:
-            index += 1
+        del counters[depth + 1 :]
+        while len(counters) <= depth:
+            counters.append(0)
+        counters[depth] += 1
         rows.append(
             [
-                _number(index, depth),
+                ".".join(str(one) for one in counters[: depth + 1]),
                 _topic_title(block),
                 KIND_LABELS.get(question.kind, question.kind),
                 str(question.asker.person),
@@ -86,6 +94,7 @@ def _rows(blocks: list[TopicBlock]) -> list[list[object]]:
                 _time(question.answered_at),
                 duration_text(question.answer_seconds),
                 question.answer,
+                _petitions(block) if depth == 0 else "",
             ]
         )
     return rows
@@ -108,7 +117,7 @@ def questioning_xlsx(meeting: Meeting) -> bytes:
         "Chất vấn",
         headers=HEADERS,
         rows=_rows(questioning_blocks(meeting)),
-        widths=[6, 30, 14, 24, 30, 60, 14, 14, 18, 18, 16, 60],
+        widths=[6, 30, 14, 24, 30, 60, 14, 14, 18, 18, 16, 60, 40],
         heading=f"Tổng hợp chất vấn và trả lời chất vấn — {meeting.title}",
     )
     return xlsx.workbook_bytes(workbook)
@@ -145,6 +154,11 @@ def questioning_docx(meeting: Meeting) -> bytes:
             names = ", ".join(_participant_label(one) for one in block.topic.respondents.all())
             if names:
                 nd30.add_paragraph(document, f"Người trả lời: {names}.", italic=True)
+            petitions = _petitions(block)
+            if petitions:
+                nd30.add_paragraph(
+                    document, f"Kiến nghị cử tri liên quan: {petitions}.", italic=True
+                )
         if not block.questions:
             nd30.add_paragraph(document, "Chưa có câu hỏi.", italic=True)
             continue

@@ -422,6 +422,12 @@ def answered(
 def test_the_xlsx_summary_lists_each_question_by_topic(
     session: Meeting, answered: Question
 ) -> None:
+    cycle = petition_factories.SessionCycleFactory(term=session.term)
+    flagged = petition_factories.PetitionFactory(
+        raised_in=cycle, is_questioning_topic=True, title="Ngập úng đường Nguyễn Trãi"
+    )
+    assert answered.topic is not None
+    answered.topic.petitions.add(flagged)
     workbook = openpyxl.load_workbook(io.BytesIO(questioning_xlsx(session)))
     sheet = workbook.active
     assert sheet is not None
@@ -447,7 +453,9 @@ def test_the_xlsx_summary_lists_each_question_by_topic(
     assert question_row[7] == "Đã trả lời"
     assert question_row[10] == "2 phút 05 giây"
     assert question_row[11] == "Đã cấp phép."
-    assert follow_up_row[0] == "1.+"
+    assert question_row[12] == f"{flagged.code} ({flagged.title})"
+    assert follow_up_row[0] == "1.1"
+    assert not follow_up_row[12]  # the petitions are on the question that opens the topic
     assert follow_up_row[2] == "Tái chất vấn"
     assert follow_up_row[7] == "Đã đăng ký"
 
