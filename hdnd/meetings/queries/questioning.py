@@ -15,6 +15,7 @@ from hdnd.meetings.models import (
     QuestionStatus,
     QuestionTopic,
 )
+from hdnd.meetings.queries.public import PUBLIC_STATES
 
 OPEN_STATUSES = frozenset({QuestionStatus.REGISTERED, QuestionStatus.ASKED})
 
@@ -57,6 +58,20 @@ def topics_of(meeting: Meeting) -> QuerySet[QuestionTopic]:
             "petitions",
         )
         .order_by("position", "id")
+    )
+
+
+def topics_taking_up(petition_id: int) -> list[QuestionTopic]:
+    """The questioning topics of public meetings (not closed, not cancelled) that take up
+    this voter petition, for the petition's page: where it was put to the officials."""
+    return list(
+        QuestionTopic.objects.filter(
+            petitions__id=petition_id,
+            meeting__is_closed=False,
+            meeting__status__in=PUBLIC_STATES,
+        )
+        .select_related("meeting")
+        .order_by("meeting__starts_on", "position", "id")
     )
 
 

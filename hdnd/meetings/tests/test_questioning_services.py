@@ -478,3 +478,19 @@ def test_the_summary_of_a_meeting_without_questions(session: Meeting) -> None:
     document = docx.Document(io.BytesIO(questioning_docx(session)))
     assert any("Không có câu hỏi" in one.text for one in document.paragraphs)
     assert flat_rows(questioning_blocks(session)) == []
+
+
+def test_the_petition_page_says_where_it_was_taken_up(
+    session: Meeting, topic: QuestionTopic, city_staff: User, client: Any, login: Any
+) -> None:
+    cycle = petition_factories.SessionCycleFactory(term=session.term)
+    flagged = petition_factories.PetitionFactory(raised_in=cycle, is_questioning_topic=True)
+    topic.petitions.add(flagged)
+    login(client, city_staff)
+    page = client.get(f"/petitions/p/{flagged.pk}/").content.decode()
+    assert f'href="/public/meetings/{session.pk}/"' in page
+    assert "Quản lý trật tự xây dựng" in page
+    # A closed meeting's questioning is not told there.
+    Meeting.objects.filter(pk=session.pk).update(is_closed=True)
+    page = client.get(f"/petitions/p/{flagged.pk}/").content.decode()
+    assert f'href="/public/meetings/{session.pk}/"' not in page

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 
 from hdnd.core.paging import page_of
+from hdnd.meetings.queries.questioning import topics_taking_up
 from hdnd.petitions import access
 from hdnd.petitions.forms.petitions import PetitionFilterForm
 from hdnd.petitions.queries import petitions as queries
@@ -75,6 +76,8 @@ def detail(request: HttpRequest, petition_id: int) -> HttpResponse:
         "is_manager": access.is_manager(request.user, petition.council_id),
         "is_reader": access.is_reader(request.user, petition.council_id),
         "sees_identity": access.can_see_voter_identity(request.user, petition.council_id),
+        # Where the council took it up in questioning (the meetings module's topics).
+        "questioning_topics": topics_taking_up(petition.pk),
     }
     return render(request, "petitions/detail.html", context)
 
