@@ -258,3 +258,35 @@ def test_a_server_restart_during_an_open_poll_loses_no_recorded_vote(
         assert stored_counts(closed, subjects)[subjects[0].pk]["yes"] == 1
     finally:
         tablet.context.close()
+
+
+def test_a_keyboard_user_keeps_the_focus_after_checking_in_and_can_vote(
+    reference_data: None,
+    asgi_server: str,
+    chromium: Any,
+    session: Meeting,
+    chair: User,
+    delegate: User,
+    check_in: Callable[..., None],
+) -> None:
+    check_in(chair)
+    poll = create_poll(meeting_id=session.pk, actor=chair, kind=PollKind.MOTION, title=POLL_TITLE)
+    open_poll(poll_id=poll.pk, actor=chair)
+    tablet = _tablet(chromium, delegate, asgi_server)
+    try:
+        tablet.goto(f"{asgi_server}/meetings/{session.pk}/room/")
+        tablet.locator(".live-badge[data-state=online]").wait_for()
+        # Not checked in yet: no ballot to press.
+        ballot = tablet.locator("#voting-ballot")
+        assert ballot.get_by_role("button", name=re.compile("Tán thành")).count() == 0
+        tablet.locator("#check-in-button").focus()
+        tablet.keyboard.press("Enter")
+        # The ballot opens without a reload (the check-in tells the page to refetch it) …
+        ballot.get_by_role("button", name=re.compile("Tán thành")).wait_for()
+        # … and the focus stays in the attendance panel instead of going back to the top.
+        tablet.wait_for_function(
+            "document.activeElement && document.activeElement !== document.body"
+            " && document.getElementById('panel-attendance').contains(document.activeElement)"
+        )
+    finally:
+        tablet.context.close()

@@ -333,6 +333,59 @@
     }));
   }, true);
 
+  // Keyboard users: when a panel is replaced (htmx), the focused button goes with it and
+  // the focus falls back to the top of the page. Put it back on the same control in the
+  // new panel, else on the panel itself.
+  // One remembered control per panel: two panels may be swapping at the same time.
+  var focusBefore = {};
+  document.body.addEventListener("htmx:beforeSwap", function (event) {
+    var active = document.activeElement;
+    var target = event.detail && event.detail.target;
+    if (!target || !target.id) {
+      return;
+    }
+    if (active && active !== document.body && target.contains(active)) {
+      focusBefore[target.id] = {
+        id: active.id,
+        name: active.getAttribute("name"),
+        value: active.getAttribute("value"),
+        text: active.textContent
+      };
+    }
+  });
+  document.body.addEventListener("htmx:afterSettle", function (event) {
+    var target = event.detail && event.detail.target;
+    var id = target && target.id;
+    var before = id ? focusBefore[id] : null;
+    if (!before) {
+      return;
+    }
+    delete focusBefore[id];
+    if (document.activeElement && document.activeElement !== document.body) {
+      return;
+    }
+    var panel = document.getElementById(id);
+    if (!panel) {
+      return;
+    }
+    var candidates = Array.prototype.slice.call(
+      panel.querySelectorAll(
+        "button:not([disabled]), a[href], input:not([type=hidden]):not([disabled]), " +
+        "select:not([disabled]), textarea:not([disabled])"));
+    var same = candidates.filter(function (one) {
+      return (before.id && one.id === before.id) ||
+        (one.getAttribute("name") === before.name && one.getAttribute("value") === before.value &&
+         (before.name || one.textContent === before.text));
+    });
+    var again = same[0] || candidates[0];
+    if (again) {
+      again.focus();
+    } else {
+      panel.setAttribute("tabindex", "-1");
+      panel.focus();
+    }
+  });
+
   showBadge("reconnecting");
   connect();
 })();
