@@ -253,7 +253,10 @@ def _first_session(
         )
         present.append(participant)
 
-    agenda.set_current_item(meeting_id=meeting.pk, item_id=items["elect"].pk, actor=office)
+    # The opening and the election report are taken up in turn (each marks the one before
+    # done), so that every item of the held session ends done.
+    for key in ("open", "report", "elect"):
+        agenda.set_current_item(meeting_id=meeting.pk, item_id=items[key].pk, actor=office)
     chair_seat = next(
         (p for p in participants if p.membership and p.membership.position == Position.CHAIR),
         participants[0],

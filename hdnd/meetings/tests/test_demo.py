@@ -9,7 +9,7 @@ from django.core.management import call_command
 from hdnd.accounts.models import User
 from hdnd.councils.models import Council, CouncilLevel
 from hdnd.meetings.demo.load import FIRST_SESSION_TITLE, NEXT_SESSION_TITLE, load_meeting_demo
-from hdnd.meetings.models import Meeting, MeetingStatus, Participant, Resolution
+from hdnd.meetings.models import ItemStatus, Meeting, MeetingStatus, Participant, Resolution
 from hdnd.voting.models import Poll, PollSeal, PollStatus
 
 # Smoke: `make run` loads this demo on SQLite, so CI loads it there too.
@@ -28,6 +28,8 @@ def city() -> Council:
 def test_first_session_is_held_with_sealed_polls(city: Council) -> None:
     first = Meeting.objects.get(council=city, title=FIRST_SESSION_TITLE)
     assert first.status == MeetingStatus.ENDED
+    # Every item of the held session was taken up and is done.
+    assert set(first.agenda_items.values_list("status", flat=True)) == {ItemStatus.DONE}
     polls = Poll.objects.filter(meeting=first)
     assert polls.count() == 3
     assert all(poll.status == PollStatus.CLOSED and poll.passed for poll in polls)
