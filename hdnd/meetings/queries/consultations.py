@@ -16,6 +16,7 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from hdnd.councils.models import Membership
+from hdnd.councils.queries.ordering import vietnamese_names
 from hdnd.meetings.access import is_manager
 from hdnd.meetings.models import (
     Consultation,
@@ -141,13 +142,13 @@ def members_not_answered(consultation: Consultation) -> list[Membership]:
             )
         )
         .select_related("person")
-        .order_by("person__full_name", "id")
+        .order_by(*vietnamese_names("person__full_name"), "id")
     )
 
 
 def responses(consultation: Consultation) -> list[ConsultationResponse]:
     return list(
         consultation.responses.select_related("membership__person").order_by(
-            "membership__person__full_name", "id"
+            *vietnamese_names("membership__person__full_name"), "id"
         )
     )

@@ -10,6 +10,7 @@ from django.db.models import Count, Max, Q, QuerySet
 
 from hdnd.accounts.roles import active_roles
 from hdnd.councils.models import Committee, Council, Person, Term
+from hdnd.councils.queries.ordering import vietnamese_names
 from hdnd.lib.periods import in_force_on
 from hdnd.meetings.access import MANAGER_ROLES, READER_ROLES, is_manager
 from hdnd.meetings.models import (
@@ -73,15 +74,13 @@ def candidate_people(council: Council) -> QuerySet[Person]:
     """People the office may invite: officials of the council's (and its parent's)
     agencies, seat holders, and people with an account role in the council."""
     councils = [council.pk, *([council.parent_id] if council.parent_id else [])]
-    return (
-        Person.objects.filter(
-            Q(official_posts__agency__council_id__in=councils)
-            | Q(memberships__council_id=council.pk)
-            | Q(user__role_assignments__council_id=council.pk)
-        )
-        .distinct()
-        .order_by("full_name", "id")
-    )
+    eligible = Person.objects.filter(
+        Q(official_posts__agency__council_id__in=councils)
+        | Q(memberships__council_id=council.pk)
+        | Q(user__role_assignments__council_id=council.pk)
+    ).values("pk")
+    # In the order of official lists (given name, then full name, in dictionary order).
+    return Person.objects.filter(pk__in=eligible).order_by(*vietnamese_names("full_name"), "id")
 
 
 def meeting_sittings(*, meeting_id: int) -> QuerySet[Sitting]:

@@ -235,3 +235,26 @@ def test_results_are_the_offices_until_closed(
         consultation_id=opened.pk, expected_version=opened.version, actor=city_staff
     )
     assert meeting_access.may_see_results(delegate, closed)
+
+
+def test_who_has_not_answered_is_listed_as_official_lists_are(
+    city_council: Council, members: list[Membership], city_staff: User
+) -> None:
+    from hdnd.lib.vietnamese import collation_key
+    from hdnd.testing import factories
+
+    # Given names that code-point order would misplace (Đ after Z, "Ánh" after "Anh").
+    term = members[0].term
+    for name in ("Đỗ Văn Đức", "Phạm Thị Ánh", "Lê Văn Anh", "Vũ Thị Dung"):
+        factories.MembershipFactory(term=term, person__full_name=name)
+    draft = prepare(city_council, city_staff)
+    opened = services.open_consultation(
+        consultation_id=draft.pk, expected_version=draft.version, actor=city_staff
+    )
+    names = [seat.person.full_name for seat in queries.members_not_answered(opened)]
+    expected = sorted(
+        names, key=lambda name: (collation_key(name.rsplit(" ", 1)[-1]), collation_key(name))
+    )
+    assert names == expected
+    assert names.index("Lê Văn Anh") < names.index("Phạm Thị Ánh") < names.index("Vũ Thị Dung")
+    assert names.index("Vũ Thị Dung") < names.index("Đỗ Văn Đức")
