@@ -9,7 +9,15 @@ from typing import Any
 from django.db.models import Count, Max, Q, QuerySet
 
 from hdnd.accounts.roles import active_roles
-from hdnd.councils.models import Committee, Council, Person, Term
+from hdnd.councils.models import (
+    AgencyOfficial,
+    Committee,
+    Council,
+    Membership,
+    Person,
+    Position,
+    Term,
+)
 from hdnd.councils.queries.ordering import vietnamese_names
 from hdnd.lib.periods import in_force_on
 from hdnd.meetings.access import MANAGER_ROLES, READER_ROLES, is_manager
@@ -68,6 +76,31 @@ def council_terms(*, council_id: int) -> QuerySet[Term]:
 
 def council_committees(*, council_id: int) -> QuerySet[Committee]:
     return Committee.objects.filter(council_id=council_id, is_active=True).order_by("name")
+
+
+def participant_posts(meeting: Meeting) -> dict[int, str]:
+    """Each participant's post as a ballot names it (person id → "Giám đốc, Sở Xây dựng"):
+    the title given for this meeting, else a post held in an agency today, else a seat in
+    the council other than a plain delegate's; empty when none."""
+    participants = list(Participant.objects.filter(meeting=meeting).select_related("person"))
+    person_ids = [one.person_id for one in participants]
+    agency_posts: dict[int, str] = {}
+    for post in (
+        AgencyOfficial.objects.filter(person_id__in=person_ids, end_date__isnull=True)
+        .select_related("agency")
+        .order_by("-is_head", "start_date", "id")
+    ):
+        agency_posts.setdefault(post.person_id, f"{post.title}, {post.agency.name}")
+    seats = {
+        seat.person_id: seat.get_position_display()
+        for seat in Membership.objects.filter(
+            term_id=meeting.term_id, person_id__in=person_ids, end_date__isnull=True
+        ).exclude(position=Position.DELEGATE)
+    }
+    return {
+        one.person_id: one.title or agency_posts.get(one.person_id) or seats.get(one.person_id, "")
+        for one in participants
+    }
 
 
 def candidate_people(council: Council) -> QuerySet[Person]:

@@ -507,3 +507,22 @@ def test_a_sitting_with_an_open_poll_stays_open(
         sitting_services.close_sitting(
             meeting_id=session.pk, sitting_id=session.current_sitting.pk, actor=city_staff
         )
+
+
+def test_a_participants_post_falls_back_to_their_agency_post_then_their_seat(
+    session: Meeting, chair: User, respondent: User, delegate: User
+) -> None:
+    from hdnd.councils.models import AgencyOfficial, Position
+    from hdnd.meetings.queries.meetings import participant_posts
+
+    Participant.objects.filter(meeting=session).update(title="")
+    posts = participant_posts(session)
+    official = AgencyOfficial.objects.select_related("agency").get(person=respondent.person)
+    assert posts[respondent.person_id] == f"{official.title}, {official.agency.name}"
+    assert posts[chair.person_id] == str(Position.CHAIR.label)
+    assert posts[delegate.person_id] == ""
+    # The title given for the meeting comes first.
+    Participant.objects.filter(meeting=session, person=respondent.person).update(
+        title="Giám đốc Sở Xây dựng"
+    )
+    assert participant_posts(session)[respondent.person_id] == "Giám đốc Sở Xây dựng"
