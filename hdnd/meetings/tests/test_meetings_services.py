@@ -517,6 +517,7 @@ def test_a_participants_post_falls_back_to_their_agency_post_then_their_seat(
 
     Participant.objects.filter(meeting=session).update(title="")
     posts = participant_posts(session)
+    assert respondent.person_id and chair.person_id and delegate.person_id
     official = AgencyOfficial.objects.select_related("agency").get(person=respondent.person)
     assert posts[respondent.person_id] == f"{official.title}, {official.agency.name}"
     assert posts[chair.person_id] == str(Position.CHAIR.label)
