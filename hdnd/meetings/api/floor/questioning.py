@@ -15,8 +15,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from hdnd.core.api import EnumField, fields_named, validated_body
-from hdnd.core.errors import NotFound
-from hdnd.councils.api.common import path_id
 from hdnd.meetings import access
 from hdnd.meetings.api.floor.common import (
     ACTION_ERRORS,
@@ -31,6 +29,7 @@ from hdnd.meetings.api.floor.common import (
     _meeting_pk,
     _version_field,
 )
+from hdnd.meetings.api.rows import meeting_row
 from hdnd.meetings.models import Meeting, Question, QuestionKind, QuestionStatus, QuestionTopic
 from hdnd.meetings.queries import questioning as question_queries
 from hdnd.meetings.services import questioning as question_services
@@ -56,22 +55,20 @@ QUESTION_FIELDS = {
 
 def _question_meeting(question_id: str, *, user: Any, check: Callable[..., Any]) -> tuple[int, Any]:
     """The row's id and what `check` gives on its meeting (a hidden meeting: the row's 404)."""
-    message = _("This question does not exist.")
-    pk = path_id(question_id, message=message)
-    meeting_id = Question.objects.filter(id=pk).values_list("meeting_id", flat=True).first()
-    if meeting_id is None:
-        raise NotFound(message)
-    return pk, access.access_row(check, user=user, meeting_id=int(meeting_id), message=message)
+    return meeting_row(
+        Question, question_id, user=user, check=check, message=_("This question does not exist.")
+    )
 
 
 def _topic_meeting(topic_id: str, *, user: Any, check: Callable[..., Any]) -> tuple[int, Any]:
     """The row's id and what `check` gives on its meeting (a hidden meeting: the row's 404)."""
-    message = _("This questioning topic does not exist.")
-    pk = path_id(topic_id, message=message)
-    meeting_id = QuestionTopic.objects.filter(id=pk).values_list("meeting_id", flat=True).first()
-    if meeting_id is None:
-        raise NotFound(message)
-    return pk, access.access_row(check, user=user, meeting_id=int(meeting_id), message=message)
+    return meeting_row(
+        QuestionTopic,
+        topic_id,
+        user=user,
+        check=check,
+        message=_("This questioning topic does not exist."),
+    )
 
 
 # Output.

@@ -15,8 +15,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from hdnd.core.api import EnumField, validated_body
-from hdnd.core.errors import NotFound
-from hdnd.councils.api.common import path_id
 from hdnd.meetings import access
 from hdnd.meetings.api.floor.common import (
     ACTION_ERRORS,
@@ -29,6 +27,7 @@ from hdnd.meetings.api.floor.common import (
     _id_field,
     _meeting_pk,
 )
+from hdnd.meetings.api.rows import meeting_row
 from hdnd.meetings.models import Meeting, SpeechKind, SpeechRequest, SpeechStatus
 from hdnd.meetings.queries import speaking as speaking_queries
 from hdnd.meetings.services import speaking as speaking_services
@@ -36,14 +35,14 @@ from hdnd.meetings.services import speaking as speaking_services
 
 def _speech_meeting(request_id: str, *, user: Any, check: Callable[..., Any]) -> tuple[int, Any]:
     """The row's id and what `check` gives on its meeting (a hidden meeting: the row's 404)."""
-    message = _("This request to speak does not exist.")
-    pk = path_id(request_id, message=message)
-    meeting_id = (
-        SpeechRequest.objects.filter(id=pk).values_list("agenda_item__meeting_id", flat=True)
-    ).first()
-    if meeting_id is None:
-        raise NotFound(message)
-    return pk, access.access_row(check, user=user, meeting_id=int(meeting_id), message=message)
+    return meeting_row(
+        SpeechRequest,
+        request_id,
+        user=user,
+        check=check,
+        message=_("This request to speak does not exist."),
+        meeting_field="agenda_item__meeting_id",
+    )
 
 
 # Output.

@@ -30,17 +30,21 @@ from hdnd.meetings.api.meetings.common import (
     RowField,
     _meeting_pk,
     _meeting_sittings,
-    _row_of_meeting,
 )
+from hdnd.meetings.api.rows import meeting_row
 from hdnd.meetings.models import AgendaItem, Meeting, Participant
 from hdnd.meetings.queries import agenda as agenda_queries
 from hdnd.meetings.services import agenda as agenda_services
 
 
 def _item_row(request: Request, item_id: str, check: Callable[..., Meeting]) -> tuple[int, Meeting]:
-    message = _("This agenda item does not exist.")
-    pk, meeting_id = _row_of_meeting(AgendaItem, item_id, message=message)
-    return pk, access.access_row(check, user=request.user, meeting_id=meeting_id, message=message)
+    return meeting_row(
+        AgendaItem,
+        item_id,
+        user=request.user,
+        check=check,
+        message=_("This agenda item does not exist."),
+    )
 
 
 class MeetingAgendaItemOutputSerializer(serializers.Serializer[Any]):

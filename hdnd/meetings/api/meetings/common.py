@@ -16,9 +16,8 @@ from rest_framework.views import APIView
 
 from hdnd.accounts.api_permissions import HasScope
 from hdnd.core.api import ErrorSerializer, Pagination, error_responses
-from hdnd.core.errors import NotFound
 from hdnd.councils.api.common import MAX_ID, id_parameter, path_id
-from hdnd.meetings.models import AgendaItem, Participant, Sitting
+from hdnd.meetings.models import Sitting
 
 TAGS = ["meetings"]
 COUNCIL = id_parameter("council_id", "The council's id.")
@@ -49,18 +48,6 @@ class MeetingsApi(APIView):
 
 def _meeting_pk(meeting_id: str) -> int:
     return path_id(meeting_id, message=pgettext("council meeting", "This meeting does not exist."))
-
-
-def _row_of_meeting(
-    model: type[Sitting | Participant | AgendaItem], row_id: str, *, message: str
-) -> tuple[int, int]:
-    """The id of a meeting's sitting, participant or agenda item from the path, and the
-    id of its meeting; anything else is not found."""
-    pk = path_id(row_id, message=message)
-    meeting_id = model.objects.filter(id=pk).values_list("meeting_id", flat=True).first()
-    if meeting_id is None:
-        raise NotFound(message)
-    return pk, int(meeting_id)
 
 
 class RowField(serializers.IntegerField):

@@ -29,8 +29,8 @@ from hdnd.meetings.api.meetings.common import (
     MeetingsApi,
     RowField,
     _meeting_pk,
-    _row_of_meeting,
 )
+from hdnd.meetings.api.rows import meeting_row
 from hdnd.meetings.models import Meeting, Participant, ParticipantRole
 from hdnd.meetings.queries import meetings as queries
 from hdnd.meetings.services import participants as services
@@ -39,9 +39,13 @@ from hdnd.meetings.services import participants as services
 def _participant_row(
     request: Request, participant_id: str, check: Callable[..., Meeting]
 ) -> tuple[int, Meeting]:
-    message = _("This participant is not in the meeting.")
-    pk, meeting_id = _row_of_meeting(Participant, participant_id, message=message)
-    return pk, access.access_row(check, user=request.user, meeting_id=meeting_id, message=message)
+    return meeting_row(
+        Participant,
+        participant_id,
+        user=request.user,
+        check=check,
+        message=_("This participant is not in the meeting."),
+    )
 
 
 class MeetingParticipantOutputSerializer(serializers.Serializer[Any]):

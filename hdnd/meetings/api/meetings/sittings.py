@@ -23,8 +23,8 @@ from hdnd.meetings.api.meetings.common import (
     TAGS,
     MeetingsApi,
     _meeting_pk,
-    _row_of_meeting,
 )
+from hdnd.meetings.api.rows import meeting_row
 from hdnd.meetings.models import Meeting, Sitting, SittingPart
 from hdnd.meetings.queries import meetings as queries
 from hdnd.meetings.services import sittings as services
@@ -33,9 +33,13 @@ from hdnd.meetings.services import sittings as services
 def _sitting_row(
     request: Request, sitting_id: str, check: Callable[..., Meeting]
 ) -> tuple[int, Meeting]:
-    message = _("This sitting does not exist.")
-    pk, meeting_id = _row_of_meeting(Sitting, sitting_id, message=message)
-    return pk, access.access_row(check, user=request.user, meeting_id=meeting_id, message=message)
+    return meeting_row(
+        Sitting,
+        sitting_id,
+        user=request.user,
+        check=check,
+        message=_("This sitting does not exist."),
+    )
 
 
 class MeetingSittingOutputSerializer(serializers.Serializer[Any]):
