@@ -269,8 +269,27 @@ def sealed_council_ids() -> list[int]:
 
 
 def verify_poll(poll: Poll) -> list[str]:
-    """The problem kinds touching one poll, its own and its council chain's ([] when its
-    seal and the chain check out)."""
-    verification = verify_council(poll.meeting.council_id)
-    chain = [problem.kind for problem in verification.problems if problem.poll_id is None]
-    return verification.by_poll.get(poll.pk, ["seal_missing"]) + chain
+    """The problem kinds of one poll's seal ([] when it checks out): its payload against
+    the stored rows, its hash, and its link to the seal before it in the council's chain.
+    A few queries, whatever the chain's length: the whole chain (missing seals, the
+    chain head) is `verify_council`'s, run by `verify_polls` and the verification page."""
+    seal = PollSeal.objects.filter(poll_id=poll.pk).first()
+    if seal is None:
+        return ["seal_missing"] if poll.status == PollStatus.CLOSED else []
+    kinds: list[str] = []
+    if seal.seq == 1:
+        previous_hash: str | None = GENESIS_HASH
+    else:
+        previous_hash = (
+            PollSeal.objects.filter(council_id=seal.council_id, seq=seal.seq - 1)
+            .values_list("hash", flat=True)
+            .first()
+        )
+    if previous_hash is None:
+        kinds.append("seal_missing")
+    elif seal.prev_hash != previous_hash:
+        kinds.append("broken_link")
+    if seal_hash(seal.payload, seal.prev_hash) != seal.hash:
+        kinds.append("seal_edited")
+    kinds.extend(kind for kind, _detail in _compare(seal, build_payload(poll)))
+    return kinds

@@ -141,3 +141,25 @@ def test_verify_polls_command_reports_and_exits_with_1(closed_polls: list[Poll])
     with pytest.raises(CommandError) as error:
         call_command("verify_polls", "--council", str(council_id), stdout=StringIO())
     assert error.value.returncode == 1
+
+
+def test_one_polls_seal_is_checked_without_walking_the_chain(
+    closed_polls: list[Poll], django_assert_max_num_queries: Any
+) -> None:
+    from hdnd.voting.sealing import verify_poll
+
+    first, second, third = closed_polls
+    with django_assert_max_num_queries(12):
+        assert verify_poll(third) == []
+    # Its own tally edited, or the seal before it rewritten: each seal says so.
+    SecretTally.objects.filter(poll=second, choice=Choice.YES).update(count=99)
+    assert "counts_edited" in verify_poll(second)
+    assert verify_poll(first) == []
+    seal = PollSeal.objects.get(poll=first)
+    PollSeal.objects.filter(pk=seal.pk).update(hash="0" * 64)
+    assert "seal_edited" in verify_poll(first)
+    assert "broken_link" in verify_poll(second)
+    # A missing seal before it breaks its link too.
+    PollSeal.objects.filter(poll=second).delete()
+    assert verify_poll(second) == ["seal_missing"]
+    assert "seal_missing" in verify_poll(third)
