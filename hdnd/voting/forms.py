@@ -7,7 +7,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hdnd.meetings.models import AgendaItem, Meeting, Participant
-from hdnd.meetings.queries.meetings import participant_posts
 from hdnd.voting.models import PollKind
 from hdnd.voting.services import PassRule, SubjectSpec
 
@@ -72,7 +71,6 @@ class PollForm(forms.Form):
         items = AgendaItem.objects.filter(meeting=meeting).order_by("position", "id")
         self.fields["agenda_item"].choices = [("", "—")] + [(item.pk, item.title) for item in items]  # type: ignore[attr-defined]  # a ChoiceField
         people = Participant.objects.filter(meeting=meeting).select_related("person")
-        self.participant_posts = participant_posts(meeting)
         self.fields["people"].choices = [(p.person_id, p.person.full_name) for p in people]  # type: ignore[attr-defined]  # a ChoiceField
 
     # The console shows these apart, folded: a motion (the usual poll) needs none of them.
@@ -94,10 +92,8 @@ class PollForm(forms.Form):
         kind = data["kind"]
         subjects: list[SubjectSpec] = []
         if kind == PollKind.CONFIDENCE:
-            subjects = [
-                SubjectSpec(person_id=person_id, post=self.participant_posts.get(person_id, ""))
-                for person_id in data["people"]
-            ]
+            # The service names each person with their post.
+            subjects = [SubjectSpec(person_id=person_id) for person_id in data["people"]]
         elif kind == PollKind.ELECTION:
             for line in data["candidates"].splitlines():
                 name, post = split_candidate(line)

@@ -8,6 +8,7 @@
 The access rules are in hdnd/meetings/access.py.
 """
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -17,6 +18,7 @@ from django.utils import timezone
 
 from hdnd.councils.models import Membership
 from hdnd.councils.queries.ordering import vietnamese_names
+from hdnd.lib.periods import in_force_on
 from hdnd.meetings.access import is_manager
 from hdnd.meetings.models import (
     Consultation,
@@ -24,7 +26,34 @@ from hdnd.meetings.models import (
     ConsultationResponse,
     ConsultationStatus,
 )
-from hdnd.meetings.services.consultations import member_seat, seats_in_force
+
+# Who is asked ---------------------------------------------------------------------------
+
+
+def seats_in_force(consultation: Consultation, day: dt.date) -> Any:
+    """The council's seats of the consultation's term in force on `day`."""
+    return Membership.objects.filter(
+        council_id=consultation.council_id, term_id=consultation.term_id
+    ).filter(in_force_on(day))
+
+
+def member_seat(consultation: Consultation, user: Any) -> Membership | None:
+    """The user's seat among those asked (in force today), if any."""
+    person_id = getattr(user, "person_id", None)
+    if person_id is None:
+        return None
+    return seats_in_force(consultation, timezone.localdate()).filter(person_id=person_id).first()
+
+
+def closes_early(consultation: Consultation) -> bool:
+    """Whether closing it now would end it before its deadline for members who have not
+    answered."""
+    return (
+        consultation.status == ConsultationStatus.OPEN
+        and consultation.deadline > timezone.now()
+        and consultation.responses.count() < consultation.total_members
+    )
+
 
 # Lists ---------------------------------------------------------------------------------
 

@@ -19,7 +19,6 @@ from hdnd.councils.models import (
     Term,
 )
 from hdnd.councils.queries.ordering import vietnamese_names
-from hdnd.lib.periods import in_force_on
 from hdnd.meetings.access import MANAGER_ROLES, READER_ROLES, is_manager
 from hdnd.meetings.models import (
     SESSION_KINDS,
@@ -189,14 +188,3 @@ def my_live_meetings(*, user: Any, today: dt.date) -> list[MyMeeting]:
         )
         result.append(MyMeeting(meeting, participant, runs))
     return result
-
-
-def seats_in_force(*, council_id: int, term_id: int, day: dt.date) -> int:
-    """How many seats of the council are in force on `day` (shown on the form)."""
-    from hdnd.councils.models import Membership
-
-    return (
-        Membership.objects.filter(council_id=council_id, term_id=term_id)
-        .filter(in_force_on(day))
-        .count()
-    )

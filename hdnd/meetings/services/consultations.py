@@ -21,8 +21,7 @@ from django.utils.translation import gettext as _
 
 from hdnd.core.audit import record_event
 from hdnd.core.errors import DomainError, NotFound, PermissionDenied
-from hdnd.councils.models import Council, Membership, Term
-from hdnd.lib.periods import in_force_on
+from hdnd.councils.models import Council, Term
 from hdnd.lib.vietnamese import normalize
 from hdnd.meetings.models import (
     Consultation,
@@ -30,6 +29,7 @@ from hdnd.meetings.models import (
     ConsultationResponse,
     ConsultationStatus,
 )
+from hdnd.meetings.queries.consultations import closes_early, member_seat, seats_in_force
 from hdnd.meetings.services.common import NotAllowedNow, check_version, save_versioned
 from hdnd.meetings.services.documents import check_upload
 
@@ -41,13 +41,6 @@ def current_term(council_id: int, day: dt.date | None = None) -> Term | None:
         .order_by("-start_date")
         .first()
     )
-
-
-def seats_in_force(consultation: Consultation, day: dt.date) -> Any:
-    """The council's seats of the consultation's term in force on `day`."""
-    return Membership.objects.filter(
-        council_id=consultation.council_id, term_id=consultation.term_id
-    ).filter(in_force_on(day))
 
 
 def _log(
@@ -163,13 +156,23 @@ def open_consultation(
 
 
 def close_consultation(
-    *, consultation_id: int, expected_version: int | None, actor: Any
+    *, consultation_id: int, expected_version: int | None, actor: Any, early: bool = False
 ) -> Consultation:
-    """End the consultation: the answers given so far are its result."""
+    """End the consultation: the answers given so far are its result. Before the deadline,
+    while members have not answered, only when the office says so (`early`): it ends the
+    consultation for them."""
     with transaction.atomic():
         consultation = _lock(consultation_id, expected_version)
         if consultation.status != ConsultationStatus.OPEN:
             raise NotAllowedNow(_("Only an open consultation can be closed."))
+        closing_early = closes_early(consultation)
+        if closing_early and not early:
+            raise NotAllowedNow(
+                _(
+                    "Some members have not answered and the deadline has not passed: tick "
+                    "the box to close it early."
+                )
+            )
         consultation.status = ConsultationStatus.CLOSED
         consultation.closed_at = timezone.now()
         save_versioned(consultation, ["status", "closed_at"])
@@ -184,16 +187,9 @@ def close_consultation(
             summary=_("Written consultation closed: %(title)s") % {"title": consultation.title},
             total_members=consultation.total_members,
             counts=counts,
+            early=closing_early,
         )
     return consultation
-
-
-def member_seat(consultation: Consultation, user: Any) -> Membership | None:
-    """The user's seat among those asked (in force today), if any."""
-    person_id = getattr(user, "person_id", None)
-    if person_id is None:
-        return None
-    return seats_in_force(consultation, timezone.localdate()).filter(person_id=person_id).first()
 
 
 def answer_consultation(

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from hdnd.accounts.models import User
 from hdnd.core.errors import DomainError, PermissionDenied
+from hdnd.core.models import AuditEvent
 from hdnd.councils.models import Council, Membership
 from hdnd.meetings import access as meeting_access
 from hdnd.meetings.models import (
@@ -106,7 +107,7 @@ def test_members_answer_once_and_may_change_until_closed(
     assert ConsultationResponse.objects.get().choice == ConsultationChoice.OTHER
     opened.refresh_from_db()
     services.close_consultation(
-        consultation_id=opened.pk, expected_version=opened.version, actor=city_staff
+        consultation_id=opened.pk, expected_version=opened.version, actor=city_staff, early=True
     )
     with pytest.raises(NotAllowedNow):
         services.answer_consultation(
@@ -196,7 +197,7 @@ def test_closing_tallies_on_all_the_members_asked(
     assert [seat.pk for seat in missing] == [members[9].pk]
     opened.refresh_from_db()
     closed = services.close_consultation(
-        consultation_id=opened.pk, expected_version=opened.version, actor=city_staff
+        consultation_id=opened.pk, expected_version=opened.version, actor=city_staff, early=True
     )
     assert closed.status == ConsultationStatus.CLOSED
     tally = queries.tally(closed)
@@ -232,7 +233,7 @@ def test_results_are_the_offices_until_closed(
     assert not meeting_access.may_see_results(delegate, opened)
     opened.refresh_from_db()
     closed = services.close_consultation(
-        consultation_id=opened.pk, expected_version=opened.version, actor=city_staff
+        consultation_id=opened.pk, expected_version=opened.version, actor=city_staff, early=True
     )
     assert meeting_access.may_see_results(delegate, closed)
 
@@ -258,3 +259,23 @@ def test_who_has_not_answered_is_listed_as_official_lists_are(
     assert names == expected
     assert names.index("Lê Văn Anh") < names.index("Phạm Thị Ánh") < names.index("Vũ Thị Dung")
     assert names.index("Vũ Thị Dung") < names.index("Đỗ Văn Đức")
+
+
+def test_closing_before_the_deadline_while_members_have_not_answered_needs_a_say_so(
+    opened: Consultation, city_staff: User
+) -> None:
+    assert queries.closes_early(opened)
+    with pytest.raises(NotAllowedNow):
+        services.close_consultation(
+            consultation_id=opened.pk, expected_version=opened.version, actor=city_staff
+        )
+    opened.refresh_from_db()
+    assert opened.status == ConsultationStatus.OPEN
+    closed = services.close_consultation(
+        consultation_id=opened.pk, expected_version=opened.version, actor=city_staff, early=True
+    )
+    assert closed.status == ConsultationStatus.CLOSED
+    event = AuditEvent.objects.filter(action="consultation.close").get()
+    assert event.changes["early"] is True
+    # Closed: nothing is left to confirm.
+    assert not queries.closes_early(closed)

@@ -66,7 +66,7 @@ def create(request: HttpRequest, council_id: int) -> HttpResponse:
 
 def _detail_context(request: HttpRequest, consultation: Consultation) -> dict[str, object]:
     can_manage = access.is_manager(request.user, consultation.council_id)
-    seat = services.member_seat(consultation, request.user)
+    seat = queries.member_seat(consultation, request.user)
     mine = queries.my_response(consultation=consultation, user=request.user)
     accepts = queries.accepts_answers(consultation)
     form = None
@@ -88,6 +88,7 @@ def _detail_context(request: HttpRequest, consultation: Consultation) -> dict[st
         if consultation.status != ConsultationStatus.DRAFT
         else None,
         "not_answered": queries.members_not_answered(consultation) if can_manage else [],
+        "closes_early": can_manage and queries.closes_early(consultation),
     }
 
 
@@ -134,28 +135,20 @@ def _transition(request: HttpRequest, consultation_id: int, *, opening: bool) ->
     if not form.is_valid():
         messages.error(request, _("Reload the page and try again."))
         return redirect("meetings:consultation", consultation_id=consultation.pk)
-    if (
-        not opening
-        and not request.POST.get("confirm")
-        and consultation.deadline > timezone.now()
-        and queries.members_not_answered(consultation)
-    ):
-        # The page asks for the tick; a form posted without it is not closed.
-        messages.error(
-            request,
-            _(
-                "Some members have not answered and the deadline has not passed: tick the box "
-                "to close it early."
-            ),
-        )
-        return redirect("meetings:consultation", consultation_id=consultation.pk)
-    change = services.open_consultation if opening else services.close_consultation
     try:
-        change(
-            consultation_id=consultation.pk,
-            expected_version=form.cleaned_data["version"],
-            actor=request.user,
-        )
+        if opening:
+            services.open_consultation(
+                consultation_id=consultation.pk,
+                expected_version=form.cleaned_data["version"],
+                actor=request.user,
+            )
+        else:
+            services.close_consultation(
+                consultation_id=consultation.pk,
+                expected_version=form.cleaned_data["version"],
+                actor=request.user,
+                early=bool(request.POST.get("confirm")),
+            )
     except DomainError as error:
         messages.error(request, error.message)
     else:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from hdnd.councils.models import Person
 from hdnd.meetings.access import access_meeting_run
 from hdnd.meetings.models import AgendaItem, Meeting, SittingStatus
+from hdnd.meetings.queries.meetings import participant_posts
 from hdnd.meetings.services.common import NotAllowedNow, announce, lock_meeting, save_versioned
 from hdnd.voting.models import Poll, PollKind, PollStatus, PollSubject, SecretTally
 from hdnd.voting.services.common import (
@@ -126,6 +127,14 @@ def _settings(
     if len(people) != len(set(person_ids)):
         message = _("A person listed does not exist.")
         raise InvalidPoll(message, fields={"subjects": [message]})
+    posts: dict[int, str] = {}
+    if kind == PollKind.CONFIDENCE:
+        # The people rated are among the meeting's participants; each is named with the
+        # post they hold (the meeting's title for them, their agency post, their seat).
+        posts = participant_posts(meeting)
+        if any(person_id not in posts for person_id in person_ids):
+            message = _("Only the meeting's participants can be rated.")
+            raise InvalidPoll(message, fields={"subjects": [message]})
     resolved: list[SubjectSpec] = []
     for spec in subjects:
         label = spec.label.strip() or (
@@ -134,9 +143,8 @@ def _settings(
         if not label:
             message = _("Each subject needs a person or a name.")
             raise InvalidPoll(message, fields={"subjects": [message]})
-        resolved.append(
-            SubjectSpec(label=label[:300], person_id=spec.person_id, post=spec.post.strip()[:300])
-        )
+        post = spec.post.strip() or (posts.get(spec.person_id, "") if spec.person_id else "")
+        resolved.append(SubjectSpec(label=label[:300], person_id=spec.person_id, post=post[:300]))
     if kind == PollKind.ELECTION and not 1 <= seats <= len(resolved):
         message = _("The posts to fill must be between 1 and the number of candidates.")
         raise InvalidPoll(message, fields={"seats": [message]})

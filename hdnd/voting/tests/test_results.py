@@ -198,3 +198,26 @@ def test_a_ballot_approving_more_candidates_than_posts_is_refused(
         channel="web",
     )
     assert poll.ballots.count() == 1
+
+
+def test_only_the_meetings_participants_are_rated_and_named_with_their_post(
+    new_poll: Callable[..., Poll], voters: list[User], session: Any, outsider: User
+) -> None:
+    from hdnd.meetings.models import Participant
+
+    with pytest.raises(services.InvalidPoll) as refused:
+        new_poll(
+            kind=PollKind.CONFIDENCE,
+            title="Tín nhiệm",
+            subjects=[services.SubjectSpec(person_id=outsider.person_id)],
+        )
+    assert "subjects" in refused.value.fields
+    Participant.objects.filter(meeting=session, person=voters[0].person).update(
+        title="Phó Chủ tịch UBND Thành phố"
+    )
+    poll = new_poll(
+        kind=PollKind.CONFIDENCE,
+        title="Tín nhiệm",
+        subjects=[services.SubjectSpec(person_id=voters[0].person_id)],
+    )
+    assert poll.subjects.get().post == "Phó Chủ tịch UBND Thành phố"
