@@ -387,21 +387,26 @@ def _clean_highlights(highlights: Any) -> list[dict[str, Any]]:
     return cleaned
 
 
-def save_note(*, document_id: int, user: Any, text: str, highlights: Any) -> DocumentNote:
-    """The user's own private note and highlights on a document (nobody else's).
-    Not audited and not announced: nobody else is told anything about it."""
+def save_note(*, document_id: int, user: Any, text: str, highlights: Any = None) -> DocumentNote:
+    """The user's own private note and highlights on a document (nobody else's); without
+    `highlights`, the ones it has are kept (read under the lock, so that a highlight added
+    meanwhile from another tab is not lost). Not audited and not announced: nobody else is
+    told anything about it."""
     text = (text or "").strip()
     if len(text) > MAX_NOTE_CHARS:
         message = _("The note is longer than %(count)s characters.") % {"count": MAX_NOTE_CHARS}
         raise DomainError(message, fields={"text": [message]})
-    cleaned = _clean_highlights(highlights)
-    _check_pages(document_id, [one["page"] for one in cleaned], field="highlights")
+    cleaned = None
+    if highlights is not None:
+        cleaned = _clean_highlights(highlights)
+        _check_pages(document_id, [one["page"] for one in cleaned], field="highlights")
     with transaction.atomic():
         note, _created = DocumentNote.objects.select_for_update().get_or_create(
             document_id=document_id, user_id=user.pk
         )
         note.text = text
-        note.highlights = cleaned
+        if cleaned is not None:
+            note.highlights = cleaned
         note.save(update_fields=["text", "highlights", "updated_at"])
     return note
 

@@ -422,3 +422,15 @@ def test_a_highlight_must_be_on_a_page_of_the_document(
         document_id=document.pk, user=delegate, page=1, quote="x", color="yellow", comment=""
     )
     assert note.highlights[0]["page"] == 1
+
+
+def test_saving_the_note_text_keeps_the_highlights_added_meanwhile(
+    add_doc: Callable[..., Document], delegate: User
+) -> None:
+    document = add_doc()
+    services.add_highlight(
+        document_id=document.pk, user=delegate, page=1, quote="dự toán", color="green", comment=""
+    )
+    note = services.save_note(document_id=document.pk, user=delegate, text="Xem lại số liệu")
+    assert note.text == "Xem lại số liệu"
+    assert [one["quote"] for one in note.highlights] == ["dự toán"]

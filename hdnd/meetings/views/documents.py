@@ -235,7 +235,6 @@ def _note_response(
 @require_POST
 def note_save(request: HttpRequest, document_id: int) -> HttpResponse:
     found = meeting_access.access_document(user=request.user, document_id=document_id)
-    note = queries.note_of(document=found, user=request.user)
     form = NoteForm(request.POST)
     if not form.is_valid():
         return _note_response(request, found, note_form=form, status=400)
@@ -244,7 +243,6 @@ def note_save(request: HttpRequest, document_id: int) -> HttpResponse:
             document_id=found.pk,
             user=request.user,
             text=form.cleaned_data["text"],
-            highlights=note.highlights if note else [],
         )
     except DomainError as error:
         add_domain_error(form, error)
