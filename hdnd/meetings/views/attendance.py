@@ -41,8 +41,8 @@ def check_in(request: HttpRequest, meeting_id: int) -> HttpResponse:
         ),
         _("You are checked in."),
     )
-    # The ballot panel on this tablet opens now that its delegate is present (the room's
-    # attendance update refreshes only the attendance panels).
+    # This tablet's ballot opens at once, before the room's live attendance update (which
+    # the ballot panel also follows while its delegate is not present).
     response["HX-Trigger"] = "meeting:poll"
     return response
 

@@ -382,3 +382,19 @@ def test_a_candidate_line_splits_at_any_dash(line: str, expected: tuple[str, str
     from hdnd.voting.forms import split_candidate
 
     assert split_candidate(line) == expected
+
+
+def test_a_ballot_waiting_for_its_delegate_follows_attendance(
+    session: Meeting,
+    delegate: User,
+    check_in: Callable[..., None],
+    as_user: Callable[[User], Client],
+    open_poll: Callable[..., Poll],
+) -> None:
+    open_poll()
+    client = as_user(delegate)
+    url = reverse("voting:panel_ballot", args=[session.pk])
+    # Not present: the office may check them in, so attendance changes refresh the ballot.
+    assert "meeting:attendance from:body" in client.get(url, headers=HTMX).content.decode()
+    check_in(delegate)
+    assert "meeting:attendance from:body" not in client.get(url, headers=HTMX).content.decode()
