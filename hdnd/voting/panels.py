@@ -7,6 +7,7 @@ from typing import Any
 from hdnd.meetings.access import can_run, participant_of
 from hdnd.meetings.models import Meeting
 from hdnd.meetings.queries.attendance import is_present, quorum
+from hdnd.meetings.queries.room import room_poll
 from hdnd.voting.forms import PollForm
 from hdnd.voting.models import Choice, Poll, PollStatus
 from hdnd.voting.queries import meeting_polls, not_voted, poll_state
@@ -46,10 +47,9 @@ def console_data(user: Any, meeting: Meeting, *, form: PollForm | None = None) -
 
 def ballot_data(user: Any, meeting: Meeting) -> dict[str, Any]:
     participant = participant_of(user, meeting)
-    polls = list(meeting_polls(meeting.pk))
-    current = next((poll for poll in polls if poll.status == PollStatus.OPEN), None)
-    last_closed = next((poll for poll in reversed(polls) if poll.status == PollStatus.CLOSED), None)
-    poll = current or last_closed
+    # The poll the room shows: the open one, else the last one closed.
+    poll = room_poll(meeting.pk)
+    current = poll if poll is not None and poll.status == PollStatus.OPEN else None
     state = poll_state(poll, viewer_participant=participant) if poll else None
     if state is not None:
         # The delegate's own named choices beside each subject, so the ballot shows them
