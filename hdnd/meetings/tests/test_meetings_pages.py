@@ -4,6 +4,7 @@ console, the panels re-rendered alone, planning through the form and the export.
 
 import io
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -294,3 +295,28 @@ def test_the_chair_votes_from_the_console_too(
     login(client, city_staff)
     page = client.get(reverse("meetings:console", args=[session.pk])).content.decode()
     assert 'id="voting-console"' in page and 'id="voting-ballot"' not in page
+
+
+def test_a_tablets_attendance_panel_does_not_read_the_whole_list(
+    client: Client,
+    login: Login,
+    delegate: User,
+    session: Meeting,
+    check_in: Callable[..., None],
+    django_assert_max_num_queries: Any,
+) -> None:
+    check_in(delegate)
+    login(client, delegate)
+    url = reverse("meetings:panel_attendance", args=[session.pk])
+    client.get(url)
+    # Every tablet refetches this panel on each check-in: its own row, not every participant.
+    with django_assert_max_num_queries(12) as captured:
+        page = client.get(url).content.decode()
+    reads = [query["sql"] for query in captured]
+    attendance = [sql for sql in reads if 'FROM "meetings_attendance"' in sql]
+    assert attendance and all(
+        '"meetings_attendance"."participant_id" = ' in sql for sql in attendance
+    )
+    participants = [sql for sql in reads if 'FROM "meetings_participant"' in sql]
+    assert all('"meetings_participant"."person_id" = ' in sql for sql in participants)
+    assert "Báo sẵn sàng biểu quyết" in page

@@ -42,6 +42,7 @@ from hdnd.meetings.models import (
     MeetingKind,
     MeetingStatus,
     Participant,
+    Sitting,
     SittingStatus,
 )
 from hdnd.meetings.queries import agenda as agenda_queries
@@ -69,30 +70,41 @@ def back_to(request: HttpRequest, meeting: Meeting) -> HttpResponse:
     return redirect("meetings:meeting", meeting_id=meeting.pk)
 
 
-def panel_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
-    """What every panel receives (meeting, participant, can_run), plus what the agenda
-    and attendance panels show."""
+def panel_context(
+    request: HttpRequest, meeting: Meeting, *, panels: tuple[str, ...] = ("agenda", "attendance")
+) -> dict[str, Any]:
+    """What every panel receives (meeting, participant, can_run, the open sitting), plus
+    what the `panels` asked for show. A panel re-rendered alone asks only for itself: every
+    tablet refetches it on each update of the room."""
     participant = access.participant_of(request.user, meeting)
     can_run = access.can_run(request.user, meeting)
     can_manage = access.is_manager(request.user, meeting.council_id)
-    summary = attendance_queries.attendance_summary(meeting)
-    mine = None
-    if participant is not None and summary.sitting is not None:
-        mine = next((row for row in summary.rows if row.participant.pk == participant.pk), None)
+    sitting = (
+        Sitting.objects.filter(id=meeting.current_sitting_id).first()
+        if meeting.current_sitting_id is not None
+        else None
+    )
     context: dict[str, Any] = {
         "meeting": meeting,
         "participant": participant,
         "can_run": can_run,
         "can_manage": can_manage,
-        "agenda_rows": agenda_queries.agenda_rows(meeting),
-        "attendance": summary,
-        "my_attendance": mine.attendance if mine is not None else None,
+        "sitting": sitting,
         "is_running": meeting.status == MeetingStatus.IN_PROGRESS,
-        "sitting_open": summary.sitting is not None
-        and summary.sitting.status == SittingStatus.OPEN,
+        "sitting_open": sitting is not None and sitting.status == SittingStatus.OPEN,
         "next_url": request.get_full_path(),
+        "my_attendance": (
+            attendance_queries.attendance_of(participant, sitting)
+            if participant is not None
+            else None
+        ),
     }
-    if can_manage:
+    if "agenda" in panels:
+        context["agenda_rows"] = agenda_queries.agenda_rows(meeting)
+    if "attendance" in panels and can_run:
+        # The whole list, the counts and the quorum: the chair's and the office's only.
+        context["attendance"] = attendance_queries.attendance_summary(meeting, sitting)
+    if "attendance" in panels and can_manage:
         context["attendance_form"] = RecordAttendanceForm(meeting=meeting)
     return context
 
@@ -100,7 +112,7 @@ def panel_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
 def panel_response(
     request: HttpRequest, meeting: Meeting, name: str, *, error: str = ""
 ) -> HttpResponse:
-    context = panel_context(request, meeting)
+    context = panel_context(request, meeting, panels=(name,))
     context["panel_error"] = error
     # The page the panel is shown on, for forms that go back there without htmx.
     context["next_url"] = request.POST.get("next") or request.headers.get("HX-Current-URL", "")
@@ -254,6 +266,7 @@ def hub_page(
         sittings=list(queries.meeting_sittings(meeting_id=meeting.pk)),
         participants=list(queries.meeting_participants(meeting_id=meeting.pk)),
         chair=queries.chair_of(meeting),
+        quorum=attendance_queries.quorum(meeting),
         is_session=meeting.kind in SESSION_KINDS,
         may_enter_room=context["participant"] is not None,
         next_url=reverse("meetings:meeting", args=[meeting.pk]),
