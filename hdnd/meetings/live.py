@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from asgiref.sync import sync_to_async
-from channels.layers import get_channel_layer
+from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import close_old_connections
 
@@ -201,6 +201,12 @@ def publish(meeting_id: int, topics: Iterable[str]) -> None:
     try:
         loop = asyncio.get_running_loop()
     except RuntimeError:
+        if isinstance(get_channel_layer(), InMemoryChannelLayer):
+            # The in-memory layer (`make run`) lives on the loops of this process's rooms
+            # and is not thread-safe: the update is sent from each room's own loop.
+            for room_loop in {key[0] for key in list(_rooms) if key[1] == meeting_id}:
+                room_loop.call_soon_threadsafe(_schedule, room_loop, meeting_id, wanted)
+            return
         _publisher.submit(meeting_id, wanted)
         return
     _schedule(loop, meeting_id, wanted)
