@@ -34,7 +34,13 @@ from hdnd.voting.models import Ballot, PollKind, PollStatus
 from hdnd.voting.services import cast_ballot, close_poll, create_poll, open_poll
 from hdnd.voting.stored import stored_counts, subjects_of
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    # The uvicorn subprocess must reach the test database: PostgreSQL (an in-memory SQLite
+    # test database exists only inside this process).
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL"),
+]
 
 ROOT = Path(__file__).resolve().parents[2]
 POLL_TITLE = "Thông qua Nghị quyết dự toán ngân sách năm 2027"
