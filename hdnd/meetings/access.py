@@ -21,8 +21,11 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from hdnd.accounts.models import Role
-from hdnd.accounts.roles import active_roles, is_platform_admin
+from hdnd.accounts.roles import (
+    COUNCIL_OFFICE_ROLES,
+    COUNCIL_READER_ROLES,
+    holds_council_role,
+)
 from hdnd.core.errors import NotFound, PermissionDenied
 from hdnd.councils.access import access_council
 from hdnd.councils.models import Council
@@ -39,32 +42,16 @@ from hdnd.meetings.models import (
     Visibility,
 )
 
-MANAGER_ROLES = frozenset({Role.OFFICE_STAFF, Role.COMMUNE_OFFICER})
-READER_ROLES = MANAGER_ROLES | {Role.STANDING_COMMITTEE, Role.COMMITTEE_MEMBER, Role.DELEGATE}
-
 T = TypeVar("T")
 
 
-def council_roles(user: Any, council_id: int) -> set[str]:
-    """The user's roles in force today in one council (cached on the user object)."""
-    cache: dict[int, set[str]] = user.__dict__.setdefault("_meeting_roles", {})
-    if council_id not in cache:
-        cache[council_id] = set(
-            active_roles(user).filter(council_id=council_id).values_list("role", flat=True)
-        )
-    return cache[council_id]
-
-
 def is_manager(user: Any, council_id: int) -> bool:
-    if is_platform_admin(user):
-        return True
-    return bool(council_roles(user, council_id) & MANAGER_ROLES)
+    """The council's office."""
+    return holds_council_role(user, council_id, COUNCIL_OFFICE_ROLES)
 
 
 def is_reader(user: Any, council_id: int) -> bool:
-    if is_platform_admin(user):
-        return True
-    return bool(council_roles(user, council_id) & READER_ROLES)
+    return holds_council_role(user, council_id, COUNCIL_READER_ROLES)
 
 
 def participant_of(user: Any, meeting: Meeting) -> Participant | None:

@@ -23,7 +23,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hdnd.accounts.models import Role
-from hdnd.accounts.roles import active_roles, is_platform_admin
+from hdnd.accounts.roles import (
+    COUNCIL_OFFICE_ROLES,
+    COUNCIL_READER_ROLES,
+    active_roles,
+    council_roles,
+    holds_council_role,
+    is_platform_admin,
+)
 from hdnd.core.errors import NotFound, PermissionDenied
 from hdnd.councils.access import access_council
 from hdnd.councils.models import Agency, Council, DelegateGroup, GroupMember, GroupRole
@@ -33,21 +40,8 @@ from hdnd.petitions.queries.intake import item_for_edit
 from hdnd.petitions.queries.meetings import led_groups
 
 # Roles that run a council's petition work.
-MANAGER_ROLES = frozenset({Role.OFFICE_STAFF, Role.COMMUNE_OFFICER})
-# Roles that read all of a council's petitions.
-READER_ROLES = MANAGER_ROLES | {Role.STANDING_COMMITTEE, Role.COMMITTEE_MEMBER, Role.DELEGATE}
 # Roles that see who asked (they hold personal data and use a second factor).
-IDENTITY_ROLES = MANAGER_ROLES | {Role.STANDING_COMMITTEE}
-
-
-def council_roles(user: Any, council_id: int) -> set[str]:
-    """The user's roles in force today in one council (cached on the user object)."""
-    cache: dict[int, set[str]] = user.__dict__.setdefault("_petition_roles", {})
-    if council_id not in cache:
-        cache[council_id] = set(
-            active_roles(user).filter(council_id=council_id).values_list("role", flat=True)
-        )
-    return cache[council_id]
+IDENTITY_ROLES = COUNCIL_OFFICE_ROLES | {Role.STANDING_COMMITTEE}
 
 
 def responder_agency_ids(user: Any) -> set[int]:
@@ -64,23 +58,18 @@ def committee_ids(user: Any) -> set[int]:
 
 
 def is_manager(user: Any, council_id: int) -> bool:
-    if is_platform_admin(user):
-        return True
-    return bool(council_roles(user, council_id) & MANAGER_ROLES)
+    """The council's office."""
+    return holds_council_role(user, council_id, COUNCIL_OFFICE_ROLES)
 
 
 def is_reader(user: Any, council_id: int) -> bool:
-    if is_platform_admin(user):
-        return True
-    return bool(council_roles(user, council_id) & READER_ROLES)
+    return holds_council_role(user, council_id, COUNCIL_READER_ROLES)
 
 
 def can_see_voter_identity(user: Any, council_id: int) -> bool:
     """A voter's name and contact details: only the receiving council's office and
     standing committee."""
-    if is_platform_admin(user):
-        return True
-    return bool(council_roles(user, council_id) & IDENTITY_ROLES)
+    return holds_council_role(user, council_id, IDENTITY_ROLES)
 
 
 def _require_login(user: Any) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet
 
-from hdnd.accounts.roles import active_roles
+from hdnd.accounts.roles import COUNCIL_OFFICE_ROLES, COUNCIL_READER_ROLES, active_roles
 from hdnd.councils.models import (
     AgencyOfficial,
     Committee,
@@ -19,7 +19,7 @@ from hdnd.councils.models import (
     Term,
 )
 from hdnd.councils.queries.ordering import vietnamese_names
-from hdnd.meetings.access import MANAGER_ROLES, READER_ROLES, is_manager
+from hdnd.meetings.access import is_manager
 from hdnd.meetings.models import (
     SESSION_KINDS,
     Meeting,
@@ -149,9 +149,9 @@ class MyCouncil:
 def my_councils(*, user: Any) -> list[MyCouncil]:
     """The councils whose meetings the user reads (their roles in force today)."""
     rows: dict[int, MyCouncil] = {}
-    roles = active_roles(user).filter(role__in=list(READER_ROLES)).select_related("council")
+    roles = active_roles(user).filter(role__in=list(COUNCIL_READER_ROLES)).select_related("council")
     for role in roles.order_by("council__name", "id"):
-        managing = role.role in MANAGER_ROLES
+        managing = role.role in COUNCIL_OFFICE_ROLES
         known = rows.get(role.council_id)
         if known is None or (managing and not known.is_manager):
             rows[role.council_id] = MyCouncil(role.council, managing)

@@ -5,7 +5,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 
 from hdnd.accounts.models import Role
-from hdnd.accounts.roles import is_platform_admin
+from hdnd.accounts.roles import council_roles, is_platform_admin
 from hdnd.petitions import access
 from hdnd.petitions.models import (
     FINAL_STATES,
@@ -23,7 +23,7 @@ def rates_everything(user: Any, council_id: int) -> bool:
     """The standing committee evaluates every field's answers."""
     if is_platform_admin(user):
         return True
-    return Role.STANDING_COMMITTEE in access.council_roles(user, council_id)
+    return Role.STANDING_COMMITTEE in council_roles(user, council_id)
 
 
 def evaluation_queue(*, user: Any, council_id: int) -> QuerySet[Petition]:
