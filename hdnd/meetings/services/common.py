@@ -8,11 +8,11 @@ transaction) and `announce()` (the live update, sent only after commit)."""
 from typing import Any
 
 from django.db import models, transaction
-from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from hdnd.core.audit import record_event
-from hdnd.core.errors import Conflict, DomainError, NotFound
+from hdnd.core.errors import DomainError, NotFound
+from hdnd.core.versions import check_version
 from hdnd.meetings.models import Meeting
 
 
@@ -21,20 +21,6 @@ class NotAllowedNow(DomainError):
 
     code = "not_allowed_now"
     status = 409
-
-
-class StaleVersion(Conflict):
-    code = "stale_version"
-
-
-def check_version(current: int, expected: int | None) -> None:
-    if expected is not None and current != expected:
-        raise StaleVersion(
-            _(
-                "Someone else changed this record after you opened it. Reload the page to see "
-                "their changes, then make yours again."
-            )
-        )
 
 
 def lock_meeting(meeting_id: int, *, expected_version: int | None = None) -> Meeting:
@@ -51,12 +37,6 @@ def lock_meeting(meeting_id: int, *, expected_version: int | None = None) -> Mee
         raise NotFound(pgettext("council meeting", "This meeting does not exist."))
     check_version(meeting.version, expected_version)
     return meeting
-
-
-def save_versioned(obj: Any, fields: list[str]) -> None:
-    """Save the named fields and bump the object's version (optimistic locking)."""
-    obj.version += 1
-    obj.save(update_fields=[*fields, "version"])
 
 
 def record(

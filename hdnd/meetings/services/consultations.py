@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from hdnd.core.audit import record_event
 from hdnd.core.errors import DomainError, NotFound, PermissionDenied
+from hdnd.core.versions import check_version, save_versioned
 from hdnd.councils.models import Council, Term
 from hdnd.lib.vietnamese import normalize
 from hdnd.meetings.models import (
@@ -30,7 +31,7 @@ from hdnd.meetings.models import (
     ConsultationStatus,
 )
 from hdnd.meetings.queries.consultations import closes_early, member_seat, seats_in_force
-from hdnd.meetings.services.common import NotAllowedNow, check_version, save_versioned
+from hdnd.meetings.services.common import NotAllowedNow
 from hdnd.meetings.services.documents import check_upload
 
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hdnd.core.errors import Conflict, DomainError, NotFound
+from hdnd.core.versions import check_version
 from hdnd.lib.pdfsign import SignatureStatus, verify_pdf
 from hdnd.lib.pdfstamp import page_count, page_texts
 from hdnd.lib.uploads import PDF_MAGIC, is_office_package, starts_with
@@ -35,13 +36,7 @@ from hdnd.meetings.models import (
     MeetingStatus,
     Visibility,
 )
-from hdnd.meetings.services.common import (
-    NotAllowedNow,
-    announce,
-    check_version,
-    lock_meeting,
-    record,
-)
+from hdnd.meetings.services.common import NotAllowedNow, announce, lock_meeting, record
 
 # The part every Word or Excel package holds, by extension.
 OFFICE_PARTS = {".docx": "word/document.xml", ".xlsx": "xl/workbook.xml"}

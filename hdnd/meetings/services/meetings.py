@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hdnd.core.errors import DomainError
+from hdnd.core.versions import save_versioned
 from hdnd.councils.models import (
     Committee,
     CommitteeRole,
@@ -44,13 +45,7 @@ from hdnd.meetings.models import (
     SittingStatus,
 )
 from hdnd.meetings.services.agenda import finish_current
-from hdnd.meetings.services.common import (
-    NotAllowedNow,
-    announce,
-    lock_meeting,
-    record,
-    save_versioned,
-)
+from hdnd.meetings.services.common import NotAllowedNow, announce, lock_meeting, record
 
 S = MeetingStatus
 

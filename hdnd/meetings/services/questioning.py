@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hdnd.core.errors import DomainError, NotFound, PermissionDenied
+from hdnd.core.versions import check_version, save_versioned
 from hdnd.meetings.access import can_run, participant_of
 from hdnd.meetings.models import (
     VOTING_ROLES,
@@ -37,14 +38,7 @@ from hdnd.meetings.models import (
     QuestionStatus,
     QuestionTopic,
 )
-from hdnd.meetings.services.common import (
-    NotAllowedNow,
-    announce,
-    check_version,
-    lock_meeting,
-    record,
-    save_versioned,
-)
+from hdnd.meetings.services.common import NotAllowedNow, announce, lock_meeting, record
 from hdnd.meetings.services.speaking import CLOSED_STATUSES, Move
 
 TITLE_MAX_LENGTH = 500

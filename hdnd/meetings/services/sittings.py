@@ -10,15 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hdnd.core.errors import DomainError, NotFound
+from hdnd.core.versions import save_versioned
 from hdnd.lib.vietnamese import normalize
 from hdnd.meetings.models import Meeting, Sitting, SittingPart, SittingStatus
-from hdnd.meetings.services.common import (
-    NotAllowedNow,
-    announce,
-    lock_meeting,
-    record,
-    save_versioned,
-)
+from hdnd.meetings.services.common import NotAllowedNow, announce, lock_meeting, record
 from hdnd.meetings.services.meetings import require_state
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from hdnd.accounts.models import User
 from hdnd.core.errors import DomainError, PermissionDenied
 from hdnd.core.models import AuditEvent
+from hdnd.core.versions import StaleVersion
 from hdnd.councils.models import Council, Membership
 from hdnd.meetings import access as meeting_access
 from hdnd.meetings.models import (
@@ -24,7 +25,7 @@ from hdnd.meetings.models import (
 )
 from hdnd.meetings.queries import consultations as queries
 from hdnd.meetings.services import consultations as services
-from hdnd.meetings.services.common import NotAllowedNow, StaleVersion
+from hdnd.meetings.services.common import NotAllowedNow
 from hdnd.testing.meeting_fixtures import MEMBER_COUNT
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from hdnd.accounts.models import User
 from hdnd.core.errors import Conflict, DomainError
 from hdnd.core.models import AuditEvent
+from hdnd.core.versions import StaleVersion
 from hdnd.lib.pdfsign import SignatureStatus
 from hdnd.meetings.models import (
     AgendaItem,
@@ -27,7 +28,6 @@ from hdnd.meetings.models import (
 )
 from hdnd.meetings.queries import documents as queries
 from hdnd.meetings.services import documents as services
-from hdnd.meetings.services.common import StaleVersion
 from hdnd.petitions.tests.test_signatures_pdf import make_pki, signed_pdf, tampered, unsigned_pdf
 
 

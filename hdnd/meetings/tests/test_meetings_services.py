@@ -12,6 +12,7 @@ from django.utils import timezone
 from hdnd.accounts.models import User
 from hdnd.core.errors import DomainError
 from hdnd.core.models import AuditEvent
+from hdnd.core.versions import StaleVersion
 from hdnd.councils.models import Agency, CommitteeRole, CommitteeSeat, Membership, Term
 from hdnd.meetings.models import (
     AgendaItem,
@@ -32,7 +33,7 @@ from hdnd.meetings.queries.meetings import next_session_number
 from hdnd.meetings.services import meetings as services
 from hdnd.meetings.services import participants as participant_services
 from hdnd.meetings.services import sittings as sitting_services
-from hdnd.meetings.services.common import NotAllowedNow, StaleVersion
+from hdnd.meetings.services.common import NotAllowedNow
 from hdnd.testing import factories
 from hdnd.testing.meeting_fixtures import MEMBER_COUNT
 from hdnd.voting.models import Ballot, Poll, PollKind

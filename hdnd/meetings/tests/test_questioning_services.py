@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from hdnd.accounts.models import User
 from hdnd.core.errors import DomainError, PermissionDenied
 from hdnd.core.models import AuditEvent
+from hdnd.core.versions import StaleVersion
 from hdnd.meetings.access import participant_of
 from hdnd.meetings.models import (
     Meeting,
@@ -26,7 +27,7 @@ from hdnd.meetings.models import (
 from hdnd.meetings.queries.questioning import flat_rows, questioning_blocks
 from hdnd.meetings.queries.questioning_export import questioning_docx, questioning_xlsx
 from hdnd.meetings.services import questioning
-from hdnd.meetings.services.common import NotAllowedNow, StaleVersion
+from hdnd.meetings.services.common import NotAllowedNow
 from hdnd.testing import factories, petition_factories
 
 pytestmark = pytest.mark.django_db

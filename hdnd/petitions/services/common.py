@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hdnd.core.audit import record_event
-from hdnd.core.errors import Conflict, DomainError, NotFound
+from hdnd.core.errors import DomainError, NotFound
+from hdnd.core.versions import check_version, save_versioned
 from hdnd.lib.vietnamese import fold, normalize
 from hdnd.petitions.models import (
     CodeCounter,
@@ -56,10 +57,6 @@ class TransitionNotAllowed(DomainError):
     status = 409
 
 
-class StaleVersion(Conflict):
-    code = "stale_version"
-
-
 def require_state(petition: Petition, action: str) -> None:
     allowed = ALLOWED_FROM[action]
     if petition.status not in allowed:
@@ -91,16 +88,6 @@ def lock_item(item_id: int, *, expected_version: int | None = None) -> VoterItem
     return item
 
 
-def check_version(current: int, expected: int | None) -> None:
-    if expected is not None and current != expected:
-        raise StaleVersion(
-            _(
-                "Someone else changed this record after you opened it. Reload the page to see "
-                "their changes, then make yours again."
-            )
-        )
-
-
 def save_petition(petition: Petition, fields: Iterable[str]) -> None:
     """Save the named fields and bump the version (optimistic locking)."""
     petition.version += 1
@@ -108,8 +95,7 @@ def save_petition(petition: Petition, fields: Iterable[str]) -> None:
 
 
 def save_item(item: VoterItem, fields: Iterable[str]) -> None:
-    item.version += 1
-    item.save(update_fields=[*fields, "version"])
+    save_versioned(item, fields)
 
 
 def log(

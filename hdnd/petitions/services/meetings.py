@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from hdnd.core.audit import record_event
 from hdnd.core.errors import DomainError, NotFound
+from hdnd.core.versions import check_version
 from hdnd.councils.models import AdministrativeUnit, Agency, Council, DelegateGroup, Membership
 from hdnd.lib.periods import in_force_on
 from hdnd.lib.uploads import is_office_package, starts_with
@@ -36,7 +37,7 @@ from hdnd.petitions.models import (
 )
 from hdnd.petitions.queries.intake import council_units
 from hdnd.petitions.queries.meetings import council_tree_ids, eligible_memberships
-from hdnd.petitions.services.common import TransitionNotAllowed, check_version
+from hdnd.petitions.services.common import TransitionNotAllowed
 
 # Kinds of meeting that must say their theme or target group.
 NEEDS_TOPIC = frozenset({MeetingTiming.THEMATIC, MeetingTiming.TARGET_GROUP})

@@ -8,6 +8,7 @@ import pytest
 from hdnd.accounts.models import User
 from hdnd.core.errors import Conflict, DomainError
 from hdnd.core.models import AuditEvent
+from hdnd.core.versions import StaleVersion
 from hdnd.councils.models import Agency, Committee
 from hdnd.petitions.models import (
     Answer,
@@ -24,7 +25,7 @@ from hdnd.petitions.models import (
     Verdict,
 )
 from hdnd.petitions.services import answers as services
-from hdnd.petitions.services.common import StaleVersion, TransitionNotAllowed
+from hdnd.petitions.services.common import TransitionNotAllowed
 from hdnd.petitions.services.evaluation import rate_answer
 from hdnd.testing import factories
 from hdnd.testing import petition_factories as pf

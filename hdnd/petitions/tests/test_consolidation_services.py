@@ -10,6 +10,7 @@ from django.conf import LazySettings
 from hdnd.accounts.models import User
 from hdnd.core.errors import DomainError, NotFound
 from hdnd.core.models import AuditEvent
+from hdnd.core.versions import StaleVersion
 from hdnd.councils.models import Agency, Council
 from hdnd.petitions.models import (
     AgencyRole,
@@ -28,7 +29,7 @@ from hdnd.petitions.models import (
     VoterItem,
 )
 from hdnd.petitions.services import consolidation as services
-from hdnd.petitions.services.common import StaleVersion, TransitionNotAllowed, search_text_of
+from hdnd.petitions.services.common import TransitionNotAllowed, search_text_of
 from hdnd.testing import factories
 from hdnd.testing import petition_factories as pf
 

@@ -12,6 +12,7 @@ from hdnd.accounts.models import User
 from hdnd.core.audit import verify_chain
 from hdnd.core.errors import DomainError
 from hdnd.core.models import AuditEvent
+from hdnd.core.versions import StaleVersion
 from hdnd.councils.models import Agency
 from hdnd.petitions.models import (
     DeadlineRule,
@@ -23,7 +24,7 @@ from hdnd.petitions.models import (
     RouteKind,
     SessionCycle,
 )
-from hdnd.petitions.services.common import StaleVersion, TransitionNotAllowed
+from hdnd.petitions.services.common import TransitionNotAllowed
 from hdnd.petitions.services.deadlines import AlreadyEscalated, escalate_by_hand, send_reminders
 from hdnd.petitions.services.routing import reroute_petition
 from hdnd.testing import petition_factories as pf

@@ -8,6 +8,7 @@ import pytest
 from hdnd.accounts.models import User
 from hdnd.core.errors import DomainError, NotFound
 from hdnd.core.models import AuditEvent
+from hdnd.core.versions import StaleVersion
 from hdnd.councils.models import Agency, Committee, Council
 from hdnd.petitions.models import (
     Answer,
@@ -30,7 +31,7 @@ from hdnd.petitions.queries.evaluation import questioning_topics
 from hdnd.petitions.queries.petitions import sessions_open
 from hdnd.petitions.services import evaluation as services
 from hdnd.petitions.services.answers import record_answer
-from hdnd.petitions.services.common import StaleVersion, TransitionNotAllowed
+from hdnd.petitions.services.common import TransitionNotAllowed
 from hdnd.testing import factories
 from hdnd.testing import petition_factories as pf
 

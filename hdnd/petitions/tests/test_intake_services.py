@@ -7,6 +7,7 @@ import pytest
 from hdnd.accounts.models import User
 from hdnd.core.errors import Conflict, DomainError
 from hdnd.core.models import AuditEvent
+from hdnd.core.versions import StaleVersion
 from hdnd.councils.models import Council
 from hdnd.lib.vietnamese import fold
 from hdnd.petitions.models import (
@@ -21,7 +22,7 @@ from hdnd.petitions.models import (
 )
 from hdnd.petitions.queries.intake import cycle_for, triage_queue
 from hdnd.petitions.services import intake
-from hdnd.petitions.services.common import StaleVersion, TransitionNotAllowed
+from hdnd.petitions.services.common import TransitionNotAllowed
 from hdnd.testing import petition_factories as pf
 
 pytestmark = pytest.mark.django_db

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from hdnd.accounts.models import User
 from hdnd.core.errors import DomainError
 from hdnd.core.models import AuditEvent
+from hdnd.core.versions import StaleVersion
 from hdnd.councils.models import Council, Term
 from hdnd.petitions.models import (
     Channel,
@@ -24,7 +25,7 @@ from hdnd.petitions.models import (
     SessionCycle,
 )
 from hdnd.petitions.services import intake, meetings
-from hdnd.petitions.services.common import StaleVersion, TransitionNotAllowed
+from hdnd.petitions.services.common import TransitionNotAllowed
 from hdnd.testing import factories
 
 pytestmark = pytest.mark.django_db

@@ -12,6 +12,7 @@ from django.utils import translation
 from hdnd.accounts.models import User
 from hdnd.core.errors import Conflict, DomainError
 from hdnd.core.models import AuditEvent
+from hdnd.core.versions import StaleVersion
 from hdnd.councils.models import Agency, Committee, Council
 from hdnd.petitions.models import (
     AgencyRole,
@@ -28,7 +29,7 @@ from hdnd.petitions.models import (
     RoutingRule,
     SessionCycle,
 )
-from hdnd.petitions.services.common import StaleVersion, TransitionNotAllowed
+from hdnd.petitions.services.common import TransitionNotAllowed
 from hdnd.petitions.services.deadlines import open_row
 from hdnd.petitions.services.routing import (
     assign_petition,

@@ -8,6 +8,7 @@ from django.utils import translation
 
 from hdnd.accounts.models import User
 from hdnd.core.errors import DomainError, NotFound
+from hdnd.core.versions import StaleVersion
 from hdnd.councils.models import Agency, Council
 from hdnd.petitions.models import (
     CompetenceLevel,
@@ -18,7 +19,7 @@ from hdnd.petitions.models import (
     SessionCycle,
     Tag,
 )
-from hdnd.petitions.services.common import StaleVersion, TransitionNotAllowed
+from hdnd.petitions.services.common import TransitionNotAllowed
 from hdnd.petitions.services.transfers import transfer_petition
 from hdnd.testing import factories
 from hdnd.testing import petition_factories as pf

@@ -8,8 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hdnd.core.versions import save_versioned
 from hdnd.meetings.access import access_meeting_run
-from hdnd.meetings.services.common import NotAllowedNow, announce, lock_meeting, save_versioned
+from hdnd.meetings.services.common import NotAllowedNow, announce, lock_meeting
 from hdnd.voting.models import Ballot, Poll, PollStatus
 from hdnd.voting.results import compute_result
 from hdnd.voting.sealing import seal_poll

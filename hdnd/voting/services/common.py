@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 
 from hdnd.core.audit import record_event
 from hdnd.core.errors import DomainError, NotFound
+from hdnd.core.versions import check_version
 from hdnd.meetings.models import VOTING_ROLES, Attendance, AttendanceStatus, Meeting, Participant
-from hdnd.meetings.services.common import check_version
 from hdnd.voting.models import Poll
 
 

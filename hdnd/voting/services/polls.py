@@ -10,11 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from hdnd.core.versions import save_versioned
 from hdnd.councils.models import Person
 from hdnd.meetings.access import access_meeting_run
 from hdnd.meetings.models import AgendaItem, Meeting, SittingStatus
 from hdnd.meetings.queries.meetings import participant_posts
-from hdnd.meetings.services.common import NotAllowedNow, announce, lock_meeting, save_versioned
+from hdnd.meetings.services.common import NotAllowedNow, announce, lock_meeting
 from hdnd.voting.models import Poll, PollKind, PollStatus, PollSubject, SecretTally
 from hdnd.voting.services.common import (
     InvalidPoll,

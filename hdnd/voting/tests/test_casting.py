@@ -11,6 +11,7 @@ import pytest
 from hdnd.accounts.models import User
 from hdnd.core.errors import NotFound, PermissionDenied
 from hdnd.core.models import AuditEvent
+from hdnd.core.versions import StaleVersion
 from hdnd.meetings.models import (
     Attendance,
     AttendanceStatus,
@@ -19,7 +20,7 @@ from hdnd.meetings.models import (
     Sitting,
     SittingStatus,
 )
-from hdnd.meetings.services.common import NotAllowedNow, StaleVersion
+from hdnd.meetings.services.common import NotAllowedNow
 from hdnd.voting import services
 from hdnd.voting.models import Ballot, Choice, Poll, PollKind, PollStatus, SecretTally, Vote
 
