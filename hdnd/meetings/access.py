@@ -137,12 +137,17 @@ def access_meeting_manage(*, user: Any, meeting_id: int) -> Meeting:
     raise PermissionDenied(_("Only the council's office staff may prepare this meeting."))
 
 
+def require_run(user: Any, meeting: Meeting) -> None:
+    """The chair, or the office on the chair's behalf (a meeting already read)."""
+    if not can_run(user, meeting):
+        raise PermissionDenied(_("Only the chair or the council's office may run the meeting."))
+
+
 def access_meeting_run(*, user: Any, meeting_id: int) -> Meeting:
     """The chair's console: current item, floor, questioning, polls, attendance."""
     meeting = access_meeting(user=user, meeting_id=meeting_id)
-    if can_run(user, meeting):
-        return meeting
-    raise PermissionDenied(_("Only the chair or the council's office may run the meeting."))
+    require_run(user, meeting)
+    return meeting
 
 
 def access_meeting_participate(*, user: Any, meeting_id: int) -> tuple[Meeting, Participant]:

@@ -522,17 +522,6 @@ class BallotApi(VotingApi):
         return Response(CastResultSerializer(result).data)
 
 
-class VerificationProblemSerializer(serializers.Serializer[Any]):
-    council_id = serializers.IntegerField()
-    poll_id = serializers.IntegerField(allow_null=True)
-    seq = serializers.IntegerField(allow_null=True)
-    kind = serializers.CharField()
-    detail = serializers.CharField()
-
-    class Meta:
-        ref_name = "SealProblem"
-
-
 class VerificationSerializer(serializers.Serializer[Any]):
     poll_id = serializers.IntegerField()
     sealed = serializers.BooleanField()

@@ -19,11 +19,6 @@ from hdnd.voting.services import present_person_ids, rule_of, voting_participant
 from hdnd.voting.stored import stored_counts, subjects_of
 
 
-def open_poll_of(meeting_id: int) -> Poll | None:
-    """The meeting's open poll, if any (at most one)."""
-    return Poll.objects.filter(meeting_id=meeting_id, status=PollStatus.OPEN).first()
-
-
 def meeting_polls(meeting_id: int) -> QuerySet[Poll]:
     return (
         Poll.objects.filter(meeting_id=meeting_id)

@@ -153,7 +153,9 @@ def _poll_lines(polls: list[Poll]) -> dict[int, PollLine]:
 def closed_polls(meeting: Meeting) -> list[PollLine]:
     """The meeting's closed polls in the order they closed, with their counts."""
     polls = list(
-        Poll.objects.filter(meeting=meeting, status=PollStatus.CLOSED).order_by("closed_at", "id")
+        Poll.objects.filter(meeting=meeting, status=PollStatus.CLOSED)
+        .select_related("seal")
+        .order_by("closed_at", "id")
     )
     lines = _poll_lines(polls)
     return [lines[poll.pk] for poll in polls]

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from hdnd.core.errors import DomainError, NotFound, PermissionDenied
 from hdnd.core.versions import check_version, save_versioned
-from hdnd.meetings.access import can_run, participant_of
+from hdnd.meetings.access import can_run, participant_of, require_run
 from hdnd.meetings.models import (
     VOTING_ROLES,
     AgendaItem,
@@ -44,11 +44,6 @@ from hdnd.meetings.services.speaking import CLOSED_STATUSES, Move
 TITLE_MAX_LENGTH = 500
 TEXT_MAX_LENGTH = 5000
 ANSWER_MAX_LENGTH = 20000
-
-
-def _require_runner(actor: Any, meeting: Meeting) -> None:
-    if not can_run(actor, meeting):
-        raise PermissionDenied(_("Only the chair or the council's office may run the meeting."))
 
 
 def _require_open_meeting(meeting: Meeting) -> None:
@@ -123,7 +118,7 @@ def add_topic(
 ) -> QuestionTopic:
     with transaction.atomic():
         meeting = lock_meeting(meeting_id)
-        _require_runner(actor, meeting)
+        require_run(actor, meeting)
         _require_open_meeting(meeting)
         title = _text(title, field="title", max_length=TITLE_MAX_LENGTH)
         respondents = _respondents(meeting, respondent_ids)
@@ -168,7 +163,7 @@ def edit_topic(
         if found is None:
             raise NotFound(_("This questioning topic does not exist."))
         meeting = lock_meeting(found)
-        _require_runner(actor, meeting)
+        require_run(actor, meeting)
         _require_open_meeting(meeting)
         topic = QuestionTopic.objects.get(id=topic_id)
         topic.title = _text(title, field="title", max_length=TITLE_MAX_LENGTH)
@@ -362,7 +357,7 @@ def move_question(
         raise DomainError(_("Move up, down or to the top."), fields={"move": []})
     with transaction.atomic():
         meeting, question = _lock_question(question_id, expected_version)
-        _require_runner(actor, meeting)
+        require_run(actor, meeting)
         _require_status(question, QuestionStatus.REGISTERED)
         queue = list(
             Question.objects.select_for_update()
@@ -406,7 +401,7 @@ def call_question(*, question_id: int, actor: Any, expected_version: int | None 
     One question runs at a time."""
     with transaction.atomic():
         meeting, question = _lock_question(question_id, expected_version)
-        _require_runner(actor, meeting)
+        require_run(actor, meeting)
         _require_open_meeting(meeting)
         _require_status(question, QuestionStatus.REGISTERED)
         running = (
@@ -433,7 +428,7 @@ def record_answer(
     """The respondent has answered: the time taken counts from the call."""
     with transaction.atomic():
         meeting, question = _lock_question(question_id, expected_version)
-        _require_runner(actor, meeting)
+        require_run(actor, meeting)
         _require_status(question, QuestionStatus.ASKED)
         question.answer = _text(
             answer, field="answer", max_length=ANSWER_MAX_LENGTH, required=False

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hdnd.core.errors import DomainError, NotFound, PermissionDenied
-from hdnd.meetings.access import can_run, participant_of
+from hdnd.meetings.access import can_run, participant_of, require_run
 from hdnd.meetings.models import (
     VOTING_ROLES,
     AgendaItem,
@@ -37,6 +37,7 @@ from hdnd.meetings.models import (
     SpeechRequest,
     SpeechStatus,
 )
+from hdnd.meetings.queries.speaking import current_speaker
 from hdnd.meetings.services.common import NotAllowedNow, announce, lock_meeting, record
 
 # Bounds of a time limit the chair may set, in seconds.
@@ -58,11 +59,6 @@ class Move(enum.StrEnum):
 def _require_open_meeting(meeting: Meeting) -> None:
     if meeting.status in CLOSED_STATUSES:
         raise NotAllowedNow(_("This meeting has ended: its list of speakers is closed."))
-
-
-def _require_runner(actor: Any, meeting: Meeting) -> None:
-    if not can_run(actor, meeting):
-        raise PermissionDenied(_("Only the chair or the council's office may run the meeting."))
 
 
 def _item(meeting: Meeting, agenda_item_id: int | None) -> AgendaItem:
@@ -141,14 +137,6 @@ def _next_position(item: AgendaItem) -> int:
         last=Max("position")
     )["last"]
     return (last or 0) + 1
-
-
-def _current_speaker(meeting: Meeting) -> SpeechRequest | None:
-    return (
-        SpeechRequest.objects.select_related("participant__person")
-        .filter(agenda_item__meeting_id=meeting.pk, status=SpeechStatus.SPEAKING)
-        .first()
-    )
 
 
 def _create(
@@ -244,7 +232,7 @@ def add_speaker(
     or an official given the floor."""
     with transaction.atomic():
         meeting = lock_meeting(meeting_id)
-        _require_runner(actor, meeting)
+        require_run(actor, meeting)
         _require_open_meeting(meeting)
         participant = (
             Participant.objects.select_related("person")
@@ -290,7 +278,7 @@ def move_speech(*, request_id: int, actor: Any, move: str) -> SpeechRequest:
         raise DomainError(_("Move up, down or to the top."), fields={"move": []})
     with transaction.atomic():
         meeting, speech = _lock_request(request_id)
-        _require_runner(actor, meeting)
+        require_run(actor, meeting)
         _require_status(speech, SpeechStatus.WAITING)
         queue = list(
             SpeechRequest.objects.select_for_update()
@@ -326,7 +314,7 @@ def set_speech_limit(*, request_id: int, actor: Any, limit_seconds: int) -> Spee
     """The chair gives this speaker another time limit (before or during the speech)."""
     with transaction.atomic():
         meeting, speech = _lock_request(request_id)
-        _require_runner(actor, meeting)
+        require_run(actor, meeting)
         _require_status(speech, SpeechStatus.WAITING, SpeechStatus.SPEAKING)
         before = speech.limit_seconds
         speech.limit_seconds = _check_limit(limit_seconds)
@@ -372,7 +360,7 @@ def grant_floor(
     speech first."""
     with transaction.atomic():
         meeting = lock_meeting(meeting_id)
-        _require_runner(actor, meeting)
+        require_run(actor, meeting)
         _require_open_meeting(meeting)
         if request_id is None:
             item = _item(meeting, None)
@@ -393,7 +381,7 @@ def grant_floor(
             if speech is None:
                 raise NotFound(_("This request to speak does not exist."))
         _require_status(speech, SpeechStatus.WAITING)
-        current = _current_speaker(meeting)
+        current = current_speaker(meeting)
         if current is not None:
             if not end_current:
                 raise NotAllowedNow(
@@ -423,8 +411,8 @@ def end_speech(*, meeting_id: int, actor: Any) -> SpeechRequest:
     """End the current speech (it goes to the log with its duration)."""
     with transaction.atomic():
         meeting = lock_meeting(meeting_id)
-        _require_runner(actor, meeting)
-        current = _current_speaker(meeting)
+        require_run(actor, meeting)
+        current = current_speaker(meeting)
         if current is None:
             raise NotAllowedNow(_("Nobody has the floor now."))
         _end(meeting, current, actor)

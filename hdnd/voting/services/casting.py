@@ -7,6 +7,9 @@
 - A secret ballot adds one to its SecretTally counters with F() updates in a fixed order
   (subject position, then choice), so two ballots never deadlock; the Ballot row says only
   THAT the delegate voted. Nothing — no row, log or audit event — says how.
+- The one thing ballots do take in turn is the audit event: every event extends the one
+  hash chain of the audit trail (ADR 4), so its head row is locked for a moment per ballot.
+  The benchmark (docs/benchmarks.md, live voting) measures the cost with it.
 """
 
 from dataclasses import dataclass
